@@ -1,0 +1,316 @@
+package dev.pgroup.core;
+
+import dev.pgroup.Manifest;
+import dev.pgroup.core.internal.Deadline;
+import dev.pgroup.core.internal.FileTrees;
+import dev.pgroup.core.internal.GroupLayout;
+import dev.pgroup.core.internal.LogTail;
+import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.Runit;
+import dev.pgroup.core.internal.RuntimeSettings;
+import dev.pgroup.core.internal.StartWaiter;
+import dev.pgroup.core.internal.SupervisedState;
+import dev.pgroup.core.internal.Supervisor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One group of processes: created, then started and stopped any number of times, then terminated.
+ * {@link #close()} terminates, so try-with-resources leaves nothing behind.
+ *
+ * <p>Methods are synchronized: one group is driven by one caller at a time.
+ */
+public final class Group implements AutoCloseable {
+    /** Lines of a process's log shown in an error. */
+    public static final int LOG_TAIL_LINES = 20;
+
+    private final PGroupEngine engine;
+    private final String id;
+    private final String name;
+    private final GroupLayout layout;
+    private final Supervisor supervisor;
+    private RuntimeSettings settings;
+    /** Held while the group runs: the JVM's reference keeps runsvdir's reaper and, later, its owner lease. */
+    private Process runsvdir;
+
+    private boolean terminated;
+
+    Group(PGroupEngine engine, String id, String name, GroupLayout layout, Runit runit) {
+        this.engine = engine;
+        this.id = id;
+        this.name = name;
+        this.layout = layout;
+        this.supervisor = new Supervisor(runit, layout, engine.environment());
+    }
+
+    /** The node-unique id, e.g. {@code cache-myhost-k3f9qz}. */
+    public String id() {
+        return id;
+    }
+
+    /** The group name from {@code group.toml} (or the create options). */
+    public String name() {
+        return name;
+    }
+
+    /** The group directory. */
+    public Path directory() {
+        return layout.directory();
+    }
+
+    /** The manifest tests read through {@code dev.pgroup.PGroup}. */
+    public Path manifestFile() {
+        return layout.manifest();
+    }
+
+    /** What the manifest says now. */
+    public Manifest manifest() {
+        return Manifest.read(layout.manifest());
+    }
+
+    /** Process names in definition order. */
+    public List<String> processes() {
+        return settings().names();
+    }
+
+    /**
+     * The port leased for {@code portName} of {@code process}.
+     *
+     * @throws IllegalArgumentException when there is no such process or port
+     */
+    public int port(String process, String portName) {
+        Manifest.ProcessInfo p = processInfo(process);
+        Integer port = p.ports().get(portName);
+        if (port == null) {
+            throw new IllegalArgumentException("process '" + process + "' of group " + id + " has no port '"
+                    + portName + "'; it has " + p.ports().keySet());
+        }
+        return port;
+    }
+
+    /** Every leased port: process name to port name to port. */
+    public Map<String, Map<String, Integer>> ports() {
+        Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+        manifest().processes().forEach(p -> out.put(p.name(), p.ports()));
+        return out;
+    }
+
+    /** The file svlogd writes the process's output to. */
+    public Path logFile(String process) {
+        return processInfo(process).logFile();
+    }
+
+    /** The last {@code lines} lines of the process's log, oldest first, with svlogd's timestamps. */
+    public List<String> logTail(String process, int lines) {
+        return LogTail.read(logFile(process), lines);
+    }
+
+    /** Whether the group's runsvdir runs. */
+    public synchronized boolean isRunning() {
+        return supervisor.runsvdir().isPresent();
+    }
+
+    /**
+     * Starts the group and waits until every process runs and passes its ready check, bringing up
+     * {@code after} processes once what they wait for is ready.
+     *
+     * @throws StartException when a process exits or is not ready within {@code timeout}; the group
+     *     is stopped again (files kept) and the message carries the process's log tail
+     */
+    public synchronized void start(Duration timeout) {
+        checkNotTerminated();
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("start timeout must be positive, was " + timeout);
+        }
+        RuntimeSettings s = settings();
+        Map<String, Long> logOffsets = new LinkedHashMap<>();
+        for (String p : s.names()) {
+            logOffsets.put(p, sizeOf(layout.logFile(p)));
+        }
+        try {
+            runsvdir = supervisor.launch(s.names());
+        } catch (IOException e) {
+            throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
+        }
+        Map<String, Long> pids;
+        try {
+            pids = new StartWaiter(layout, supervisor, runsvdir.toHandle(), s, logOffsets).await(Deadline.in(timeout));
+        } catch (StartWaiter.Failure f) {
+            StartException failure = failedStart(f.process(), f.getMessage(), f);
+            throw failure;
+        } catch (RuntimeException | Error e) {
+            stopAfterFailure(e);
+            throw e;
+        }
+        Manifest m = manifest();
+        List<Manifest.ProcessInfo> processes = new ArrayList<>();
+        m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
+        new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes)
+                .write(layout.manifest());
+    }
+
+    private StartException failedStart(String process, String reason, Throwable cause) {
+        List<Throwable> problems = new ArrayList<>();
+        try {
+            stopProcesses();
+        } catch (RuntimeException e) {
+            problems.add(e);
+        }
+        // Stopped: svlogd has written everything, so the tail is complete.
+        Path log = layout.logFile(process);
+        List<String> tail = LogTail.read(log, LOG_TAIL_LINES);
+        if (tail.isEmpty() && sizeOf(layout.runsvdirLog()) > 0) {
+            log = layout.runsvdirLog();
+            tail = LogTail.read(log, LOG_TAIL_LINES);
+        }
+        StartException failure = new StartException(id, process, reason, log, tail, cause);
+        problems.forEach(failure::addSuppressed);
+        return failure;
+    }
+
+    private void stopAfterFailure(Throwable failure) {
+        try {
+            stopProcesses();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** The state of each process, in definition order. Reads runit's files; spawns nothing. */
+    public synchronized List<ProcessStatus> status() {
+        boolean running = supervisor.runsvdir().isPresent();
+        Instant now = Instant.now();
+        List<ProcessStatus> out = new ArrayList<>();
+        for (Manifest.ProcessInfo p : manifest().processes()) {
+            SupervisedState s = SupervisedState.read(p.directory());
+            ProcessState state;
+            long pid = 0;
+            Optional<ProcessHandle> alive =
+                    s.pid() > 0 ? Processes.find(s.pid(), s.since().toEpochMilli()) : Optional.empty();
+            switch (s.kind()) {
+                case NEVER_SUPERVISED -> state = ProcessState.HAS_NEVER_RUN;
+                case UNREADABLE -> state = ProcessState.UNKNOWN;
+                case NO_STATUS -> state = ProcessState.DOWN;
+                case RUN -> {
+                    if (alive.isPresent()) {
+                        // Alive without its runsvdir: an orphan, not a healthy group.
+                        state = running ? ProcessState.RUN : ProcessState.FAIL;
+                        pid = s.pid();
+                    } else {
+                        state = running ? ProcessState.FAIL : ProcessState.DOWN;
+                    }
+                }
+                default -> state = running && s.wantUp() ? ProcessState.FAIL : ProcessState.DOWN;
+            }
+            Duration since = s.since().equals(Instant.EPOCH) ? Duration.ZERO : Duration.between(s.since(), now);
+            out.add(new ProcessStatus(p.name(), state, pid, since.isNegative() ? Duration.ZERO : since, p.ports()));
+        }
+        return out;
+    }
+
+    /**
+     * Stops every process and waits until they, their loggers and their supervisors are gone. A
+     * process still running after its {@code stop_timeout} is killed. Files stay; {@link
+     * #start(Duration)} works again. Stopping a stopped group does nothing.
+     */
+    public synchronized void stop() {
+        checkNotTerminated();
+        stopProcesses();
+    }
+
+    private void stopProcesses() {
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
+        supervisor.stop(timeouts);
+        if (runsvdir != null) {
+            runsvdir = null;
+        }
+    }
+
+    /**
+     * Stops the group if it runs, releases its ports and deletes its directory. Idempotent: a second
+     * call does nothing.
+     */
+    public synchronized void terminate() {
+        if (terminated) {
+            return;
+        }
+        PGroupException failure = null;
+        if (Files.isDirectory(layout.directory())) {
+            try {
+                stopProcesses();
+            } catch (RuntimeException e) {
+                failure = new PGroupException("cannot stop group " + id + " cleanly: " + e.getMessage(), e);
+            }
+        }
+        try {
+            engine.leases().release(id);
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            FileTrees.deleteTree(layout.directory());
+        } catch (IOException e) {
+            failure = addTo(failure, new PGroupException("cannot delete " + layout.directory() + ": " + e, e));
+        }
+        terminated = true;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static PGroupException addTo(PGroupException failure, RuntimeException e) {
+        if (failure == null) {
+            return e instanceof PGroupException p ? p : new PGroupException(e.getMessage(), e);
+        }
+        failure.addSuppressed(e);
+        return failure;
+    }
+
+    /** Terminates the group. */
+    @Override
+    public void close() {
+        terminate();
+    }
+
+    private RuntimeSettings settings() {
+        if (settings == null) {
+            checkNotTerminated();
+            settings = RuntimeSettings.read(layout.runtimeSettings());
+        }
+        return settings;
+    }
+
+    private Manifest.ProcessInfo processInfo(String process) {
+        return manifest().process(process)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "group " + id + " has no process '" + process + "'; it has " + processes()));
+    }
+
+    private void checkNotTerminated() {
+        if (terminated) {
+            throw new IllegalStateException("group " + id + " is terminated");
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Group[" + id + " at " + layout.directory() + "]";
+    }
+}

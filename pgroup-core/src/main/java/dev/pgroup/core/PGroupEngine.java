@@ -1,0 +1,303 @@
+package dev.pgroup.core;
+
+import dev.pgroup.Manifest;
+import dev.pgroup.core.internal.DefinitionParser;
+import dev.pgroup.core.internal.FilePermissions;
+import dev.pgroup.core.internal.FileTrees;
+import dev.pgroup.core.internal.GroupDefinition;
+import dev.pgroup.core.internal.GroupIds;
+import dev.pgroup.core.internal.GroupLayout;
+import dev.pgroup.core.internal.GroupPlanner;
+import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.ProcessDefinition;
+import dev.pgroup.core.internal.ProcessPlan;
+import dev.pgroup.core.internal.Runit;
+import dev.pgroup.core.internal.RuntimeSettings;
+import dev.pgroup.core.internal.ServiceWriter;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Creates and opens groups. One engine holds one connection to the port database; it is safe to
+ * use from many threads, and many JVMs may share the database.
+ *
+ * <pre>{@code
+ * try (PGroupEngine engine = PGroupEngine.builder().baseDir(Path.of("target/pgroup")).build();
+ *      Group group = engine.create(Path.of("src/it/pgroup"))) {
+ *     group.start(Duration.ofSeconds(30));
+ *     int port = group.port("primary", "main");
+ *     ...
+ * } // close() terminates the group: processes stopped, ports released, files deleted
+ * }</pre>
+ */
+public final class PGroupEngine implements AutoCloseable {
+    private final Path baseDir;
+    private final Map<String, String> environment;
+    private final PortLeases leases;
+
+    private PGroupEngine(Builder b) {
+        this.baseDir = b.baseDir.toAbsolutePath().normalize();
+        this.environment = Map.copyOf(b.environment);
+        this.leases = new PortLeases(b.database, b.firstPort, b.lastPort);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where group directories are created. */
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /** The port database. */
+    public Path database() {
+        return leases.database();
+    }
+
+    /** Creates a group from {@code definitionDir/group.toml}, owned by this JVM. */
+    public Group create(Path definitionDir) {
+        return create(definitionDir, CreateOptions.defaults());
+    }
+
+    /**
+     * Creates a group: a fresh directory with the rendered templates and runit service dirs, leased
+     * ports and a manifest. Nothing runs yet. On any failure everything is rolled back: no directory,
+     * no lease.
+     *
+     * @throws DefinitionException when {@code group.toml} or a template is wrong
+     * @throws PGroupException when runit is missing or the base dir or database cannot be used
+     */
+    public Group create(Path definitionDir, CreateOptions options) {
+        Objects.requireNonNull(definitionDir, "definitionDir");
+        Runit runit = Runit.locate(environment);
+        GroupDefinition definition = DefinitionParser.parse(definitionDir, options.name());
+        Path groupDir = newGroupDirectory(definition.name());
+        String id = groupDir.getFileName().toString();
+        GroupLayout layout = new GroupLayout(groupDir);
+        try {
+            Files.createDirectory(layout.stateDir());
+            Map<String, List<String>> wanted = new LinkedHashMap<>();
+            definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
+            PortLeases.Owner owner =
+                    options.detached() ? PortLeases.Owner.DETACHED : PortLeases.Owner.currentProcess();
+            Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
+            definition.processes().forEach(p -> ports.put(p.name(), new LinkedHashMap<>()));
+            for (PortLeases.Lease lease : leases.lease(id, owner, wanted)) {
+                ports.get(lease.process()).put(lease.name(), lease.port());
+            }
+            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports);
+            List<ProcessPlan> plans = planner.plan();
+            ServiceWriter writer = new ServiceWriter(runit, id);
+            for (int i = 0; i < plans.size(); i++) {
+                ProcessDefinition p = definition.processes().get(i);
+                ProcessPlan plan = plans.get(i);
+                Files.createDirectories(plan.serviceDir());
+                for (String template : p.templates()) {
+                    planner.renderTemplate(p, template);
+                }
+                checkProgram(definition, p, plan);
+                writer.write(plan, planner.readyCommand(p));
+            }
+            RuntimeSettings.of(plans).write(layout.runtimeSettings());
+            manifest(id, definition.name(), layout, plans).write(layout.manifest());
+            return new Group(this, id, definition.name(), layout, runit);
+        } catch (IOException e) {
+            PGroupException failure = new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
+            rollBack(id, groupDir, failure);
+            throw failure;
+        } catch (RuntimeException | Error e) {
+            rollBack(id, groupDir, e);
+            throw e;
+        }
+    }
+
+
+    /**
+     * Opens a group created earlier, by this or another JVM, from its directory under the base dir.
+     *
+     * @throws PGroupException when there is no such group
+     */
+    public Group open(String groupId) {
+        Path dir = baseDir.resolve(groupId).normalize();
+        if (!dir.getParent().equals(baseDir) || !Files.isRegularFile(new GroupLayout(dir).manifest())) {
+            throw new PGroupException("no group '" + groupId + "' in " + baseDir + existingGroupsHint());
+        }
+        Manifest m = Manifest.read(new GroupLayout(dir).manifest());
+        return new Group(this, m.groupId(), m.groupName(), new GroupLayout(dir), Runit.locate(environment));
+    }
+
+    /** The ids of the groups under the base dir, oldest first. */
+    public List<String> groupIds() {
+        if (!Files.isDirectory(baseDir)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(baseDir)) {
+            return dirs.filter(d -> Files.isRegularFile(new GroupLayout(d).manifest()))
+                    .map(d -> Manifest.read(new GroupLayout(d).manifest()))
+                    .sorted(java.util.Comparator.comparing(Manifest::createdAt))
+                    .map(Manifest::groupId)
+                    .toList();
+        } catch (IOException e) {
+            throw new PGroupException("cannot list " + baseDir + ": " + e, e);
+        }
+    }
+
+    private String existingGroupsHint() {
+        List<String> ids = groupIds();
+        return ids.isEmpty() ? " (it holds no groups)" : "; it holds " + ids;
+    }
+
+    PortLeases leases() {
+        return leases;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    private Path newGroupDirectory(String name) {
+        try {
+            FilePermissions.createPrivateDirectories(baseDir);
+        } catch (AccessDeniedException e) {
+            throw new PGroupException("cannot create the base dir " + baseDir + ": permission denied on "
+                    + e.getFile(), e);
+        } catch (IOException e) {
+            throw new PGroupException("cannot create the base dir " + baseDir + ": " + e, e);
+        }
+        for (int attempt = 0; ; attempt++) {
+            Path dir = baseDir.resolve(GroupIds.next(name));
+            try {
+                return FilePermissions.createPrivateDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 20) {
+                    throw new PGroupException("cannot find a free group id in " + baseDir, e);
+                }
+            } catch (AccessDeniedException e) {
+                throw new PGroupException("cannot create a group in the base dir " + baseDir
+                        + ": permission denied (is it writable by this user?)", e);
+            } catch (IOException e) {
+                throw new PGroupException("cannot create a group in the base dir " + baseDir + ": " + e, e);
+            }
+        }
+    }
+
+    private static void checkProgram(GroupDefinition definition, ProcessDefinition p, ProcessPlan plan) {
+        Path program = Path.of(plan.command().get(0));
+        if (!Files.isExecutable(program) || Files.isDirectory(program)) {
+            throw new DefinitionException(
+                    definition.file(),
+                    p.line("command"),
+                    p.name(),
+                    "command[0]",
+                    "program " + program + " does not exist or is not executable");
+        }
+    }
+
+    static Manifest manifest(String id, String name, GroupLayout layout, List<ProcessPlan> plans) {
+        List<Manifest.ProcessInfo> processes = new ArrayList<>();
+        for (ProcessPlan p : plans) {
+            processes.add(new Manifest.ProcessInfo(p.name(), p.id(), p.serviceDir(), p.logFile(), p.ports(), 0));
+        }
+        return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
+    }
+
+    /** Undoes a half-made create; a problem while undoing is attached to the create's failure. */
+    private void rollBack(String id, Path groupDir, Throwable failure) {
+        try {
+            leases.release(id);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            FileTrees.deleteTree(groupDir);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        leases.close();
+    }
+
+    /** Settings for an engine; every one has a default. */
+    public static final class Builder {
+        private Path baseDir = defaultBaseDir();
+        private Path database = defaultDatabase();
+        private Map<String, String> environment = System.getenv();
+        private int firstPort = PortLeases.defaultRange()[0];
+        private int lastPort = PortLeases.defaultRange()[1];
+
+        private Builder() {}
+
+        /**
+         * Where group dirs go. Default: {@code $PGROUP_BASE_DIR}, else {@code
+         * <java.io.tmpdir>/pgroup-<user>}.
+         */
+        public Builder baseDir(Path dir) {
+            this.baseDir = Objects.requireNonNull(dir, "baseDir");
+            return this;
+        }
+
+        /**
+         * The SQLite port database, shared by every JVM of the user. Default: {@code
+         * $PGROUP_DATABASE}, else {@code ~/.pgroup/pgroup.db}.
+         */
+        public Builder database(Path file) {
+            this.database = Objects.requireNonNull(file, "database");
+            return this;
+        }
+
+        /**
+         * The environment processes inherit and {@code {{env.VAR}}} reads; its PATH finds runit and
+         * the programs. Default: this JVM's environment.
+         */
+        public Builder environment(Map<String, String> env) {
+            this.environment = Map.copyOf(env);
+            return this;
+        }
+
+        /**
+         * The range ports are leased from. Default: 20000 up to just below the kernel's ephemeral
+         * range, so that ports the OS hands out for outgoing connections never collide with a lease.
+         */
+        public Builder portRange(int first, int last) {
+            if (first < 1024 || last > 65535 || first > last) {
+                throw new IllegalArgumentException("port range " + first + "-" + last + " must lie within 1024-65535");
+            }
+            this.firstPort = first;
+            this.lastPort = last;
+            return this;
+        }
+
+        public PGroupEngine build() {
+            return new PGroupEngine(this);
+        }
+
+        private static Path defaultBaseDir() {
+            String env = System.getenv("PGROUP_BASE_DIR");
+            if (env != null && !env.isBlank()) {
+                return Path.of(env);
+            }
+            return Path.of(System.getProperty("java.io.tmpdir"), "pgroup-" + System.getProperty("user.name"));
+        }
+
+        private static Path defaultDatabase() {
+            String env = System.getenv("PGROUP_DATABASE");
+            if (env != null && !env.isBlank()) {
+                return Path.of(env);
+            }
+            return Path.of(System.getProperty("user.home"), ".pgroup", "pgroup.db");
+        }
+    }
+}

@@ -1,0 +1,496 @@
+package dev.pgroup.core.internal;
+
+import dev.pgroup.core.DefinitionException;
+import dev.pgroup.core.Durations;
+import dev.pgroup.core.internal.ProcessDefinition.ReadySpec;
+import dev.pgroup.core.internal.ProcessDefinition.RestartPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+
+/**
+ * Reads {@code group.toml} (TOML 1.0, via tomlj) into a {@link GroupDefinition}, checking
+ * everything that can be checked before a port is leased. Every error names the file, the line,
+ * the process and the key.
+ */
+public final class DefinitionParser {
+    public static final String FILE_NAME = "group.toml";
+
+    static final Set<String> GROUP_KEYS = Set.of("name", "env", "process");
+    static final Set<String> PROCESS_KEYS = Set.of(
+            "name",
+            "command",
+            "ports",
+            "templates",
+            "ready",
+            "env",
+            "after",
+            "workdir",
+            "stop_signal",
+            "stop_timeout",
+            "restart");
+    static final Set<String> READY_KEYS = Set.of("tcp", "http", "log", "command");
+    static final Set<String> STOP_SIGNALS = Set.of("TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2");
+
+    /** Files runit reads in a service dir; a template must not overwrite them. */
+    static final Set<String> RUNIT_FILES = Set.of("run", "finish", "check", "down", "log", "supervise", "control");
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path file;
+    private final Path directory;
+
+    private DefinitionParser(Path file, Path directory) {
+        this.file = file;
+        this.directory = directory;
+    }
+
+    /**
+     * Parses {@code <definitionDir>/group.toml}.
+     *
+     * @param nameOverride a group name to use instead of the file's {@code name}, or null
+     */
+    public static GroupDefinition parse(Path definitionDir, String nameOverride) {
+        Path dir = definitionDir.toAbsolutePath().normalize();
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.isDirectory(dir)) {
+            throw new DefinitionException(dir, 0, null, null, "the group definition directory does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new DefinitionException(file, 0, null, null, "no " + FILE_NAME + " in the definition directory");
+        }
+        Path realDir;
+        try {
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            throw new DefinitionException(dir, 0, null, null, "cannot resolve the definition directory: " + e);
+        }
+        return new DefinitionParser(file, realDir).parse(nameOverride);
+    }
+
+    private GroupDefinition parse(String nameOverride) {
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(file);
+        } catch (IOException e) {
+            throw new DefinitionException(file, 0, null, null, "cannot read: " + e.getMessage());
+        }
+        if (toml.hasErrors()) {
+            TomlParseError first = toml.errors().get(0);
+            String more = toml.errors().size() > 1 ? " (and " + (toml.errors().size() - 1) + " more errors)" : "";
+            throw new DefinitionException(
+                    file, first.position().line(), null, null, "malformed TOML: " + message(first) + more);
+        }
+        rejectUnknownKeys(toml, GROUP_KEYS, null, "");
+
+        String name = nameOverride != null ? nameOverride : optionalString(toml, "name", null, "group");
+        int nameLine = nameOverride != null ? 0 : line(toml, "name");
+        if (!Names.isValid(name)) {
+            throw new DefinitionException(
+                    file, nameLine, null, nameOverride != null ? "group name" : "name", "'" + name + "' " + Names.RULE);
+        }
+        Map<String, String> groupEnv = env(toml, null);
+
+        Object processesValue = toml.get(List.of("process"));
+        if (processesValue == null) {
+            throw new DefinitionException(
+                    file, 0, null, "process", "no [[process]] table: a group needs at least one process");
+        }
+        if (!(processesValue instanceof TomlArray array) || (!array.isEmpty() && !array.containsTables())) {
+            throw new DefinitionException(
+                    file, line(toml, "process"), null, "process", "must be an array of tables, written [[process]]");
+        }
+        List<ProcessDefinition> processes = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < array.size(); i++) {
+            TomlTable table = array.getTable(i);
+            ProcessDefinition p = process(table, array.inputPositionOf(i));
+            Integer earlier = seen.putIfAbsent(p.name(), p.line("name"));
+            if (earlier != null) {
+                throw new DefinitionException(
+                        file,
+                        p.line("name"),
+                        p.name(),
+                        "name",
+                        "duplicate process name; it is already used on line " + earlier);
+            }
+            processes.add(p);
+        }
+        checkAfter(processes);
+        return new GroupDefinition(file, directory, name, groupEnv, processes);
+    }
+
+    private ProcessDefinition process(TomlTable t, TomlPosition tablePosition) {
+        Map<String, Integer> lines = new HashMap<>();
+        lines.put("", tablePosition == null ? 0 : tablePosition.line());
+        for (String key : t.keySet()) {
+            lines.put(key, line(t, key));
+        }
+        Object nameValue = t.get(List.of("name"));
+        if (!(nameValue instanceof String name)) {
+            throw new DefinitionException(
+                    file,
+                    lines.get(nameValue == null ? "" : "name"),
+                    null,
+                    "name",
+                    nameValue == null ? "every [[process]] needs a name" : "must be a string");
+        }
+        if (!Names.isValid(name)) {
+            throw new DefinitionException(file, lines.get("name"), null, "name", "'" + name + "' " + Names.RULE);
+        }
+        rejectUnknownKeys(t, PROCESS_KEYS, name, "");
+
+        List<String> command = strings(t, "command", name);
+        if (command.isEmpty() || command.get(0).isBlank()) {
+            throw new DefinitionException(
+                    file,
+                    lines.getOrDefault("command", lines.get("")),
+                    name,
+                    "command",
+                    t.get(List.of("command")) == null
+                            ? "missing: say what to run, e.g. command = [\"redis-server\", \"--port\", \"{{port.main}}\"]"
+                            : "must not be empty: its first element is the program to run");
+        }
+
+        List<String> ports = strings(t, "ports", name);
+        Set<String> portSet = new HashSet<>();
+        for (String port : ports) {
+            if (!Names.isValid(port)) {
+                throw new DefinitionException(file, lines.get("ports"), name, "ports", "'" + port + "' " + Names.RULE);
+            }
+            if (!portSet.add(port)) {
+                throw new DefinitionException(file, lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
+            }
+        }
+
+        List<String> templates = new ArrayList<>();
+        for (String template : strings(t, "templates", name)) {
+            templates.add(template(template, name, lines.get("templates")));
+        }
+
+        ReadySpec ready = ready(t, name, ports);
+        Map<String, String> env = env(t, name);
+        List<String> after = strings(t, "after", name);
+
+        String workdir = optionalString(t, "workdir", name, null);
+        String signal = optionalString(t, "stop_signal", name, "TERM").toUpperCase(Locale.ROOT);
+        if (signal.startsWith("SIG")) {
+            signal = signal.substring(3);
+        }
+        if (!STOP_SIGNALS.contains(signal)) {
+            throw new DefinitionException(
+                    file,
+                    lines.get("stop_signal"),
+                    name,
+                    "stop_signal",
+                    "'" + t.getString("stop_signal") + "' is not one of " + new java.util.TreeSet<>(STOP_SIGNALS));
+        }
+        Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        String stopTimeoutText = optionalString(t, "stop_timeout", name, null);
+        if (stopTimeoutText != null) {
+            try {
+                stopTimeout = Durations.parsePositive(stopTimeoutText);
+            } catch (IllegalArgumentException e) {
+                throw new DefinitionException(file, lines.get("stop_timeout"), name, "stop_timeout", e.getMessage());
+            }
+        }
+        String restartText = optionalString(t, "restart", name, "always");
+        RestartPolicy restart = null;
+        for (RestartPolicy policy : RestartPolicy.values()) {
+            if (policy.tomlName().equals(restartText)) {
+                restart = policy;
+            }
+        }
+        if (restart == null) {
+            throw new DefinitionException(
+                    file,
+                    lines.get("restart"),
+                    name,
+                    "restart",
+                    "'" + restartText + "' is not one of always, on-failure, never");
+        }
+        return new ProcessDefinition(
+                name, command, ports, templates, ready, env, after, workdir, signal, stopTimeout, restart, lines);
+    }
+
+    /** Checks a template path: relative, inside the definition dir (symlinks too), a regular file. */
+    private String template(String template, String process, int line) {
+        Path relative = Path.of(template).normalize();
+        if (template.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
+            throw new DefinitionException(
+                    file,
+                    line,
+                    process,
+                    "templates",
+                    "'" + template + "' must be a relative path inside the definition directory " + directory);
+        }
+        if (RUNIT_FILES.contains(relative.getName(0).toString())) {
+            throw new DefinitionException(
+                    file,
+                    line,
+                    process,
+                    "templates",
+                    "'" + template + "' would overwrite runit's '" + relative.getName(0)
+                            + "' in the process directory; rename the template");
+        }
+        Path source = directory.resolve(relative);
+        try {
+            Path real = source.toRealPath();
+            if (!real.startsWith(directory)) {
+                throw new DefinitionException(
+                        file,
+                        line,
+                        process,
+                        "templates",
+                        "'" + template + "' resolves to " + real + ", outside the definition directory " + directory);
+            }
+            if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+                throw new DefinitionException(file, line, process, "templates", "'" + template + "' is not a regular file");
+            }
+        } catch (NoSuchFileException e) {
+            throw new DefinitionException(
+                    file, line, process, "templates", "template '" + template + "' not found at " + source);
+        } catch (IOException e) {
+            throw new DefinitionException(file, line, process, "templates", "cannot read '" + template + "': " + e);
+        }
+        return relative.toString();
+    }
+
+    private ReadySpec ready(TomlTable t, String process, List<String> ports) {
+        Object value = t.get(List.of("ready"));
+        if (value == null) {
+            return ReadySpec.NONE;
+        }
+        int line = line(t, "ready");
+        if (!(value instanceof TomlTable ready)) {
+            throw new DefinitionException(
+                    file, line, process, "ready", "must be a table, e.g. ready = { tcp = \"main\" }");
+        }
+        rejectUnknownKeys(ready, READY_KEYS, process, "ready.");
+        if (ready.size() != 1) {
+            throw new DefinitionException(
+                    file, line, process, "ready", "give exactly one of tcp, http, log or command; found " + ready.keySet());
+        }
+        String kind = ready.keySet().iterator().next();
+        if (kind.equals("command")) {
+            List<String> command = strings(ready, "command", process, "ready.command");
+            if (command.isEmpty()) {
+                throw new DefinitionException(file, line, process, "ready.command", "must not be empty");
+            }
+            return new ReadySpec(ReadySpec.Kind.COMMAND, null, command);
+        }
+        Object argValue = ready.get(List.of(kind));
+        if (!(argValue instanceof String arg)) {
+            throw new DefinitionException(file, line, process, "ready." + kind, "must be a string");
+        }
+        switch (kind) {
+            case "tcp" -> {
+                requirePort(arg, ports, process, line, "ready.tcp");
+                return new ReadySpec(ReadySpec.Kind.TCP, arg, List.of());
+            }
+            case "http" -> {
+                int colon = arg.indexOf(':');
+                String port = colon < 0 ? arg : arg.substring(0, colon);
+                String path = colon < 0 ? "/" : arg.substring(colon + 1);
+                requirePort(port, ports, process, line, "ready.http");
+                if (!path.startsWith("/")) {
+                    throw new DefinitionException(
+                            file, line, process, "ready.http", "'" + arg + "' must look like \"main:/health\"");
+                }
+                return new ReadySpec(ReadySpec.Kind.HTTP, port + ":" + path, List.of());
+            }
+            default -> {
+                try {
+                    Pattern.compile(arg);
+                } catch (PatternSyntaxException e) {
+                    throw new DefinitionException(
+                            file, line, process, "ready.log", "not a valid regular expression: " + e.getDescription());
+                }
+                return new ReadySpec(ReadySpec.Kind.LOG, arg, List.of());
+            }
+        }
+    }
+
+    private void requirePort(String port, List<String> ports, String process, int line, String key) {
+        if (!ports.contains(port)) {
+            throw new DefinitionException(
+                    file,
+                    line,
+                    process,
+                    key,
+                    "'" + port + "' is not one of this process's ports " + ports + Names.didYouMean(port, ports));
+        }
+    }
+
+    private Map<String, String> env(TomlTable t, String process) {
+        Object value = t.get(List.of("env"));
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof TomlTable table)) {
+            throw new DefinitionException(
+                    file, line(t, "env"), process, "env", "must be a table, e.g. env = { LANG = \"C\" }");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String key : table.keySet()) {
+            Object v = table.get(List.of(key));
+            int line = line(table, key);
+            if (!ENV_NAME.matcher(key).matches()) {
+                throw new DefinitionException(
+                        file, line, process, "env." + key, "not a valid environment variable name");
+            }
+            if (v instanceof String s) {
+                env.put(key, s);
+            } else if (v instanceof Long || v instanceof Boolean || v instanceof Double) {
+                env.put(key, v.toString());
+            } else {
+                throw new DefinitionException(file, line, process, "env." + key, "must be a string");
+            }
+        }
+        return env;
+    }
+
+    private void checkAfter(List<ProcessDefinition> processes) {
+        Map<String, ProcessDefinition> byName = new LinkedHashMap<>();
+        processes.forEach(p -> byName.put(p.name(), p));
+        for (ProcessDefinition p : processes) {
+            for (String dep : p.after()) {
+                if (dep.equals(p.name())) {
+                    throw new DefinitionException(file, p.line("after"), p.name(), "after", "a process cannot wait for itself");
+                }
+                if (!byName.containsKey(dep)) {
+                    throw new DefinitionException(
+                            file,
+                            p.line("after"),
+                            p.name(),
+                            "after",
+                            "unknown process '" + dep + "'" + Names.didYouMean(dep, byName.keySet())
+                                    + "; the group has " + byName.keySet());
+                }
+            }
+        }
+        // Depth-first search for a cycle; report it as a path, e.g. a -> b -> a.
+        Map<String, Integer> state = new HashMap<>(); // 1 = on the stack, 2 = done
+        for (ProcessDefinition p : processes) {
+            List<String> cycle = findCycle(p.name(), byName, state, new ArrayList<>());
+            if (cycle != null) {
+                ProcessDefinition first = byName.get(cycle.get(0));
+                throw new DefinitionException(
+                        file,
+                        first.line("after"),
+                        first.name(),
+                        "after",
+                        "processes wait for each other in a cycle: " + String.join(" -> ", cycle));
+            }
+        }
+    }
+
+    private static List<String> findCycle(
+            String name, Map<String, ProcessDefinition> byName, Map<String, Integer> state, List<String> path) {
+        Integer s = state.get(name);
+        if (s != null && s == 2) {
+            return null;
+        }
+        if (s != null && s == 1) {
+            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
+            cycle.add(name);
+            return cycle;
+        }
+        state.put(name, 1);
+        path.add(name);
+        for (String dep : byName.get(name).after()) {
+            List<String> cycle = findCycle(dep, byName, state, path);
+            if (cycle != null) {
+                return cycle;
+            }
+        }
+        path.remove(path.size() - 1);
+        state.put(name, 2);
+        return null;
+    }
+
+    private void rejectUnknownKeys(TomlTable t, Set<String> known, String process, String prefix) {
+        for (String key : t.keySet()) {
+            if (!known.contains(key)) {
+                throw new DefinitionException(
+                        file,
+                        line(t, key),
+                        process,
+                        prefix + key,
+                        "unknown key" + Names.didYouMean(key, known) + " (valid keys: "
+                                + new java.util.TreeSet<>(known) + ")");
+            }
+        }
+    }
+
+    private List<String> strings(TomlTable t, String key, String process) {
+        return strings(t, key, process, key);
+    }
+
+    private List<String> strings(TomlTable t, String key, String process, String shownKey) {
+        Object value = t.get(List.of(key));
+        if (value == null) {
+            return List.of();
+        }
+        int line = line(t, key);
+        if (!(value instanceof TomlArray array)) {
+            throw new DefinitionException(file, line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            Object item = array.get(i);
+            if (item instanceof String s) {
+                out.add(s);
+            } else if (item instanceof Long n) {
+                out.add(n.toString());
+            } else {
+                TomlPosition pos = array.inputPositionOf(i);
+                throw new DefinitionException(
+                        file, pos == null ? line : pos.line(), process, shownKey + "[" + i + "]", "must be a string");
+            }
+        }
+        return out;
+    }
+
+    private String optionalString(TomlTable t, String key, String process, String fallback) {
+        Object value = t.get(List.of(key));
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof String s)) {
+            throw new DefinitionException(file, line(t, key), process, key, "must be a string");
+        }
+        return s;
+    }
+
+    private static int line(TomlTable t, String key) {
+        TomlPosition p = t.inputPositionOf(List.of(key));
+        return p == null ? 0 : p.line();
+    }
+
+    private static String message(TomlParseError e) {
+        // tomlj appends " (line N, column M)"; the line is already in our prefix.
+        return e.getMessage().replaceFirst("\\s*\\(line \\d+, column \\d+\\)$", "") + " (column "
+                + e.position().column() + ")";
+    }
+}

@@ -1,0 +1,52 @@
+package dev.pgroup.core.internal;
+
+import java.nio.file.Path;
+
+/**
+ * Where things are inside a group directory. runsvdir treats every subdirectory whose name does not
+ * start with a dot as a service, so pgroup's own files and the logs live in dot-directories.
+ *
+ * <pre>
+ * &lt;group dir&gt;/&lt;process&gt;/run, log/run, check, ...   runit service dir + rendered templates
+ * &lt;group dir&gt;/.logs/&lt;process&gt;/current              svlogd output
+ * &lt;group dir&gt;/.pgroup/manifest.properties          for tests (pgroup-runtime)
+ * &lt;group dir&gt;/.pgroup/runtime.properties           ready checks, after, stop timeouts
+ * &lt;group dir&gt;/.pgroup/runsvdir.pid                 pid and start time of the group's runsvdir
+ * </pre>
+ */
+public record GroupLayout(Path directory) {
+    public static final String STATE_DIR = ".pgroup";
+    public static final String LOGS_DIR = ".logs";
+
+    public Path stateDir() {
+        return directory.resolve(STATE_DIR);
+    }
+
+    public Path manifest() {
+        return stateDir().resolve(dev.pgroup.Manifest.FILE_NAME);
+    }
+
+    public Path runtimeSettings() {
+        return stateDir().resolve("runtime.properties");
+    }
+
+    public Path runsvdirPidFile() {
+        return stateDir().resolve("runsvdir.pid");
+    }
+
+    public Path runsvdirLog() {
+        return stateDir().resolve("runsvdir.log");
+    }
+
+    public Path serviceDir(String process) {
+        return directory.resolve(process);
+    }
+
+    public Path logDir(String process) {
+        return directory.resolve(LOGS_DIR).resolve(process);
+    }
+
+    public Path logFile(String process) {
+        return logDir(process).resolve("current");
+    }
+}

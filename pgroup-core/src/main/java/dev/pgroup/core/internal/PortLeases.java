@@ -1,0 +1,308 @@
+package dev.pgroup.core.internal;
+
+import dev.pgroup.core.PGroupException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Port leases in an embedded SQLite database shared by every JVM of one user.
+ *
+ * <p>Each lease is taken under {@code BEGIN IMMEDIATE}: deferred transactions upgrade their lock
+ * late and fail with SQLITE_BUSY storms under contention, while IMMEDIATE queues writers behind
+ * {@code busy_timeout}. WAL keeps readers from blocking the writer. A lease records its owner's pid
+ * and start time so that leases of a dead owner can be reclaimed.
+ */
+public final class PortLeases implements AutoCloseable {
+
+    /** One leased port. */
+    public record Lease(String process, String name, int port) {}
+
+    /** Who holds a lease: a live JVM (reclaimable once it is dead), or nobody for detached groups. */
+    public record Owner(long pid, long startMillis) {
+        public static final Owner DETACHED = new Owner(0, 0);
+
+        public static Owner currentProcess() {
+            ProcessHandle self = ProcessHandle.current();
+            return new Owner(self.pid(), startMillis(self));
+        }
+
+        public boolean isDetached() {
+            return pid == 0;
+        }
+
+        /** True when the owner process is gone (a detached owner is never gone). */
+        public boolean isDead() {
+            if (isDetached()) {
+                return false;
+            }
+            return ProcessHandle.of(pid)
+                    .map(h -> !h.isAlive() || (startMillis != 0 && startMillis(h) != 0 && startMillis(h) != startMillis))
+                    .orElse(true);
+        }
+
+        static long startMillis(ProcessHandle h) {
+            return h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        }
+    }
+
+    private static final int BUSY_TIMEOUT_MILLIS = 15_000;
+
+    private final Path database;
+    private final int firstPort;
+    private final int lastPort;
+    private final Connection connection;
+
+    public PortLeases(Path database, int firstPort, int lastPort) {
+        if (firstPort < 1024 || lastPort > 65535 || firstPort > lastPort) {
+            throw new IllegalArgumentException("port range " + firstPort + "-" + lastPort + " must lie in 1024-65535");
+        }
+        this.database = database;
+        this.firstPort = firstPort;
+        this.lastPort = lastPort;
+        this.connection = open(database);
+    }
+
+    private static Connection open(Path database) {
+        try {
+            Path dir = database.toAbsolutePath().getParent();
+            FilePermissions.createPrivateDirectories(dir);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+                s.execute("PRAGMA journal_mode = WAL");
+                s.execute("PRAGMA synchronous = NORMAL");
+                s.execute("CREATE TABLE IF NOT EXISTS leases ("
+                        + " port INTEGER PRIMARY KEY,"
+                        + " group_id TEXT NOT NULL,"
+                        + " process TEXT NOT NULL,"
+                        + " name TEXT NOT NULL,"
+                        + " owner_pid INTEGER NOT NULL,"
+                        + " owner_start INTEGER NOT NULL,"
+                        + " created_at INTEGER NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS leases_by_group ON leases (group_id)");
+            }
+            FilePermissions.makePrivate(database);
+            return c;
+        } catch (SQLException e) {
+            throw new PGroupException(
+                    "cannot open the port database " + database + ": " + e.getMessage()
+                            + " (if the file is corrupt, delete it when no pgroup build runs)",
+                    e);
+        } catch (IOException e) {
+            throw new PGroupException("cannot create the directory of the port database " + database + ": " + e, e);
+        }
+    }
+
+    /** Where the database lives. */
+    public Path database() {
+        return database;
+    }
+
+    /**
+     * Leases one free port for each requested {@code (process, name)} in one transaction.
+     *
+     * @param wanted {@code process -> port names}
+     */
+    public synchronized List<Lease> lease(String groupId, Owner owner, Map<String, List<String>> wanted) {
+        int count = wanted.values().stream().mapToInt(List::size).sum();
+        if (count == 0) {
+            return List.of();
+        }
+        return inTransaction("lease " + count + " port(s) for group " + groupId, () -> {
+            Set<Integer> taken = leasedPortsReclaimingDeadOwners();
+            List<Lease> leases = new ArrayList<>();
+            int span = lastPort - firstPort + 1;
+            int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
+                    for (String name : e.getValue()) {
+                        int port = -1;
+                        for (int tried = 0; tried < span && port < 0; tried++, candidate++) {
+                            if (candidate > lastPort) {
+                                candidate = firstPort;
+                            }
+                            if (!taken.contains(candidate) && isBindable(candidate)) {
+                                port = candidate;
+                            }
+                        }
+                        if (port < 0) {
+                            throw new PGroupException("no free port left in " + firstPort + "-" + lastPort + " ("
+                                    + taken.size() + " leased in " + database
+                                    + "); terminate old groups or widen the range");
+                        }
+                        taken.add(port);
+                        insert.setInt(1, port);
+                        insert.setString(2, groupId);
+                        insert.setString(3, e.getKey());
+                        insert.setString(4, name);
+                        insert.setLong(5, owner.pid());
+                        insert.setLong(6, owner.startMillis());
+                        insert.setLong(7, System.currentTimeMillis());
+                        insert.addBatch();
+                        leases.add(new Lease(e.getKey(), name, port));
+                    }
+                }
+                insert.executeBatch();
+            }
+            return leases;
+        });
+    }
+
+    /** Releases every lease of a group. Releasing a group with no leases is fine. */
+    public synchronized int release(String groupId) {
+        return inTransaction("release the ports of group " + groupId, () -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE group_id = ?")) {
+                delete.setString(1, groupId);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** The leases of a group, by process then port name. */
+    public synchronized Map<String, Map<String, Integer>> leasesOf(String groupId) {
+        try (PreparedStatement q = connection.prepareStatement(
+                "SELECT process, name, port FROM leases WHERE group_id = ? ORDER BY rowid")) {
+            q.setString(1, groupId);
+            Map<String, Map<String, Integer>> out = new HashMap<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getInt(3));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("read the leases of group " + groupId, e);
+        }
+    }
+
+    /** Every leased port; for tests and {@code list}. */
+    public synchronized Set<Integer> allLeasedPorts() {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT port FROM leases")) {
+            Set<Integer> ports = new HashSet<>();
+            while (rs.next()) {
+                ports.add(rs.getInt(1));
+            }
+            return ports;
+        } catch (SQLException e) {
+            throw failure("read the leased ports", e);
+        }
+    }
+
+    /** Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim). */
+    private Set<Integer> leasedPortsReclaimingDeadOwners() throws SQLException {
+        Set<Integer> taken = new HashSet<>();
+        Map<Owner, Boolean> deadByOwner = new HashMap<>();
+        List<Integer> reclaim = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT port, owner_pid, owner_start FROM leases")) {
+            while (rs.next()) {
+                Owner owner = new Owner(rs.getLong(2), rs.getLong(3));
+                if (deadByOwner.computeIfAbsent(owner, Owner::isDead)) {
+                    reclaim.add(rs.getInt(1));
+                } else {
+                    taken.add(rs.getInt(1));
+                }
+            }
+        }
+        if (!reclaim.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE port = ?")) {
+                for (int port : reclaim) {
+                    delete.setInt(1, port);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+        }
+        return taken;
+    }
+
+    /** A port some other program listens on is skipped; SO_REUSEADDR so TIME_WAIT does not count. */
+    static boolean isBindable(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            boolean done = false;
+            try {
+                T result = work.run();
+                s.execute("COMMIT");
+                done = true;
+                return result;
+            } finally {
+                if (!done) {
+                    try {
+                        s.execute("ROLLBACK");
+                    } catch (SQLException ignored) {
+                        // The transaction may never have started; the original failure matters.
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private PGroupException failure(String what, SQLException e) {
+        String hint = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")
+                ? " (the database stayed locked for " + BUSY_TIMEOUT_MILLIS / 1000 + " s by another process)"
+                : "";
+        return new PGroupException("cannot " + what + " in the port database " + database + ": " + e.getMessage() + hint, e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing a SQLite connection only fails if it is already broken; nothing is lost.
+        }
+    }
+
+    /** The default lease range: from 20000 up to just below the kernel's ephemeral range. */
+    public static int[] defaultRange() {
+        int ephemeralFirst = 49152; // macOS and the IANA default
+        Path linux = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(linux)) {
+            try {
+                String[] parts = Files.readString(linux).trim().split("\\s+");
+                ephemeralFirst = Integer.parseInt(parts[0]);
+            } catch (IOException | RuntimeException ignored) {
+                // Keep the IANA default.
+            }
+        }
+        int first = ephemeralFirst > 21000 ? 20000 : 10000;
+        return new int[] {first, Math.max(first + 100, ephemeralFirst - 1)};
+    }
+}

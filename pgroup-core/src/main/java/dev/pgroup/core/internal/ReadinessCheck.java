@@ -1,0 +1,259 @@
+package dev.pgroup.core.internal;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Tells whether a running process is ready to be used, in the style of Testcontainers' {@code
+ * Wait}: one small interface, with static factories for tcp, http, log line, command and
+ * socket-passed. A check never throws and never blocks for long; it says what it saw last so that
+ * a timeout can explain itself.
+ */
+public interface ReadinessCheck {
+
+    /** One attempt. */
+    boolean isReady();
+
+    /** What is checked, e.g. {@code tcp 127.0.0.1:20001}. */
+    String description();
+
+    /** Why the last attempt failed, e.g. {@code Connection refused}. */
+    String lastProblem();
+
+    /** How long to wait between attempts: spawning a command costs more than a connect. */
+    default long pauseMillis() {
+        return 10;
+    }
+
+    /** Ready as soon as it runs. */
+    static ReadinessCheck running() {
+        return new Fixed("running");
+    }
+
+    /** Ready at once: pgroup bound the socket itself and passed it, so it already accepts. */
+    static ReadinessCheck socketPassed() {
+        return new Fixed("socket passed");
+    }
+
+    static ReadinessCheck tcp(int port) {
+        return new Tcp(port);
+    }
+
+    static ReadinessCheck http(URI uri) {
+        return new Http(uri);
+    }
+
+    /** Ready once a log line written after {@code fromOffset} matches (svlogd's timestamp is not part of the line). */
+    static ReadinessCheck logLine(Path logFile, Pattern pattern, long fromOffset) {
+        return new LogLine(logFile, pattern, fromOffset);
+    }
+
+    /** Ready when the script exits 0. */
+    static ReadinessCheck command(Path script, Path workdir) {
+        return new Command(script, workdir);
+    }
+
+    record Fixed(String description) implements ReadinessCheck {
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public String lastProblem() {
+            return "";
+        }
+    }
+
+    final class Tcp implements ReadinessCheck {
+        private final int port;
+        private String problem = "not tried yet";
+
+        Tcp(int port) {
+            this.port = port;
+        }
+
+        @Override
+        public boolean isReady() {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException e) {
+                problem = String.valueOf(e.getMessage());
+                return false;
+            }
+        }
+
+        @Override
+        public String description() {
+            return "tcp 127.0.0.1:" + port;
+        }
+
+        @Override
+        public String lastProblem() {
+            return problem;
+        }
+    }
+
+    final class Http implements ReadinessCheck {
+        private final URI uri;
+        private String problem = "not tried yet";
+
+        Http(URI uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        public boolean isReady() {
+            HttpURLConnection c = null;
+            try {
+                c = (HttpURLConnection) uri.toURL().openConnection();
+                c.setConnectTimeout(200);
+                c.setReadTimeout(2000);
+                c.setInstanceFollowRedirects(false);
+                int code = c.getResponseCode();
+                if (code >= 200 && code < 400) {
+                    return true;
+                }
+                problem = "HTTP " + code;
+                return false;
+            } catch (IOException e) {
+                problem = String.valueOf(e.getMessage());
+                return false;
+            } finally {
+                if (c != null) {
+                    c.disconnect();
+                }
+            }
+        }
+
+        @Override
+        public String description() {
+            return "http GET " + uri + " answers 2xx or 3xx";
+        }
+
+        @Override
+        public String lastProblem() {
+            return problem;
+        }
+
+        @Override
+        public long pauseMillis() {
+            return 20;
+        }
+    }
+
+    final class LogLine implements ReadinessCheck {
+        private static final Pattern SVLOGD_TIMESTAMP = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d_\\d\\d:\\d\\d:\\d\\d\\.\\d+ ");
+        private final Path file;
+        private final Pattern pattern;
+        private long offset;
+        private final StringBuilder partial = new StringBuilder();
+
+        LogLine(Path file, Pattern pattern, long offset) {
+            this.file = file;
+            this.pattern = pattern;
+            this.offset = offset;
+        }
+
+        @Override
+        public boolean isReady() {
+            if (!Files.exists(file)) {
+                return false;
+            }
+            try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                long size = in.length();
+                if (size < offset) {
+                    offset = 0; // svlogd rotated the file
+                    partial.setLength(0);
+                }
+                if (size == offset) {
+                    return false;
+                }
+                byte[] bytes = new byte[(int) Math.min(size - offset, 1 << 20)];
+                in.seek(offset);
+                in.readFully(bytes);
+                offset += bytes.length;
+                partial.append(new String(bytes, StandardCharsets.UTF_8));
+                int newline;
+                while ((newline = partial.indexOf("\n")) >= 0) {
+                    String line = SVLOGD_TIMESTAMP.matcher(partial.substring(0, newline)).replaceFirst("");
+                    partial.delete(0, newline + 1);
+                    if (pattern.matcher(line).find()) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String description() {
+            return "a log line matching /" + pattern + "/ in " + file;
+        }
+
+        @Override
+        public String lastProblem() {
+            return "no such line yet";
+        }
+    }
+
+    final class Command implements ReadinessCheck {
+        private final Path script;
+        private final Path workdir;
+        private String problem = "not tried yet";
+
+        Command(Path script, Path workdir) {
+            this.script = script;
+            this.workdir = workdir;
+        }
+
+        @Override
+        public boolean isReady() {
+            try {
+                Process p = new ProcessBuilder(script.toString())
+                        .directory(workdir.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                int code = p.waitFor();
+                if (code == 0) {
+                    return true;
+                }
+                problem = "exit " + code + (out.isEmpty() ? "" : ": " + out);
+                return false;
+            } catch (IOException e) {
+                problem = String.valueOf(e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
+        public String description() {
+            return "command " + script + " exits 0";
+        }
+
+        @Override
+        public String lastProblem() {
+            return problem;
+        }
+
+        @Override
+        public long pauseMillis() {
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.pgroup.core.internal;
+
+import static dev.pgroup.core.internal.Shell.quote;
+import static dev.pgroup.core.internal.Shell.quoteAll;
+
+import dev.pgroup.core.internal.ProcessDefinition.ReadySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes one process's runit service dir: {@code run}, {@code log/run}, and where needed
+ * {@code check} (so {@code sv check} works for a person), {@code control/t} (a stop signal other
+ * than TERM), {@code finish} (a restart policy other than always) and {@code down} (a process that
+ * waits for {@code after}; start brings it up with {@code sv up}).
+ *
+ * <p>Every value is single-quoted: a value from {@code group.toml} is data, never shell code.
+ */
+public final class ServiceWriter {
+    private final Runit runit;
+    private final String groupId;
+
+    public ServiceWriter(Runit runit, String groupId) {
+        this.runit = runit;
+        this.groupId = groupId;
+    }
+
+    public void write(ProcessPlan p, List<String> readyCommand) throws IOException {
+        Path dir = p.serviceDir();
+        Files.createDirectories(dir.resolve("log"));
+        Files.createDirectories(p.logDir());
+
+        StringBuilder run = header(p)
+                // One stream: svlogd gets stderr too, so crash messages reach the log tail.
+                .append("exec 2>&1\n")
+                .append("cd ")
+                .append(quote(p.workdir().toString()))
+                .append(" || exit 111\n");
+        p.env().forEach((name, value) ->
+                run.append("export ").append(name).append('=').append(quote(value)).append('\n'));
+        run.append("exec ").append(quoteAll(p.command())).append('\n');
+        script(dir.resolve("run"), run);
+
+        script(
+                dir.resolve("log").resolve("run"),
+                header(p).append("exec ")
+                        .append(quote(runit.svlogd().toString()))
+                        .append(" -tt ")
+                        .append(quote(p.logDir().toString()))
+                        .append('\n'));
+
+        String check = checkScript(p, readyCommand);
+        if (check != null) {
+            script(dir.resolve("check"), header(p).append(check));
+        }
+        if (!p.stopSignal().equals("TERM")) {
+            Files.createDirectories(dir.resolve("control"));
+            // runsv runs control/t instead of sending TERM when it exits 0 (runsv(8), "customize").
+            script(
+                    dir.resolve("control").resolve("t"),
+                    header(p).append("kill -s ")
+                            .append(p.stopSignal())
+                            .append(" \"$(cat supervise/pid)\"\n"));
+        }
+        switch (p.restart()) {
+            case ALWAYS -> {}
+            case ON_FAILURE -> script(
+                    dir.resolve("finish"),
+                    header(p).append("# $1 is the exit code of ./run, -1 when a signal ended it.\n")
+                            .append("[ \"$1\" = 0 ] && exec ")
+                            .append(quote(runit.sv().toString()))
+                            .append(" down ")
+                            .append(quote(dir.toString()))
+                            .append("\nexit 0\n"));
+            case NEVER -> script(
+                    dir.resolve("finish"),
+                    header(p).append("exec ")
+                            .append(quote(runit.sv().toString()))
+                            .append(" down ")
+                            .append(quote(dir.toString()))
+                            .append('\n'));
+        }
+        if (!p.after().isEmpty()) {
+            Files.writeString(dir.resolve("down"), "");
+        }
+    }
+
+    private String checkScript(ProcessPlan p, List<String> readyCommand) {
+        return switch (p.ready()) {
+            case NONE -> null;
+            case TCP -> "exec perl -MIO::Socket::INET -e"
+                    + " 'exit(IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => $ARGV[0], Timeout => 1) ? 0 : 1)' "
+                    + quote(p.readyTarget()) + "\n";
+            case HTTP -> "exec perl -MHTTP::Tiny -e"
+                    + " 'exit(HTTP::Tiny->new(timeout => 2)->get($ARGV[0])->{success} ? 0 : 1)' "
+                    + quote(p.readyTarget()) + "\n";
+            case LOG -> "exec perl -ne 'BEGIN { $re = shift } s/^\\S+ //; if (/$re/) { $found = 1; last } END { exit($found ? 0 : 1) }' "
+                    + quote(p.readyTarget()) + " " + quote(p.logFile().toString()) + "\n";
+            case COMMAND -> {
+                StringBuilder s = new StringBuilder("cd ").append(quote(p.workdir().toString())).append(" || exit 111\n");
+                p.env().forEach((name, value) ->
+                        s.append("export ").append(name).append('=').append(quote(value)).append('\n'));
+                yield s.append("exec ").append(quoteAll(readyCommand)).append('\n').toString();
+            }
+        };
+    }
+
+    private StringBuilder header(ProcessPlan p) {
+        return new StringBuilder("#!/bin/sh\n# Written by pgroup for process ")
+                .append(p.name())
+                .append(" of group ")
+                .append(groupId)
+                .append(". Change group.toml, not this file.\n");
+    }
+
+    private static void script(Path file, CharSequence text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        FilePermissions.makeExecutable(file);
+    }
+
+}

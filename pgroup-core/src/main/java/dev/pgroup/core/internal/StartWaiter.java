@@ -1,0 +1,183 @@
+package dev.pgroup.core.internal;
+
+import dev.pgroup.core.internal.RuntimeSettings.ProcessSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Waits until every process of a freshly launched group runs and passes its ready check, bringing
+ * up {@code after} processes once what they wait for is ready. It fails fast, long before the
+ * deadline, when a process exits: runsv restarts a crashed service only after 1 s, and a missing
+ * program exits at once, so a single look at the status tells.
+ */
+public final class StartWaiter {
+
+    /** Why a start failed, before the group is stopped and the log tail read. */
+    public static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String process;
+
+        Failure(String process, String reason) {
+            super(reason);
+            this.process = process;
+        }
+
+        public String process() {
+            return process;
+        }
+    }
+
+    /** A crash shows as "down, want up"; anything shorter-lived than this is runsv starting up. */
+    private static final Duration SETTLE = Duration.ofMillis(50);
+
+    private final GroupLayout layout;
+    private final Supervisor supervisor;
+    private final ProcessHandle runsvdir;
+    private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+
+    /**
+     * @param logOffsets size of each process's log before launch; log checks read only what follows
+     */
+    public StartWaiter(
+            GroupLayout layout,
+            Supervisor supervisor,
+            ProcessHandle runsvdir,
+            RuntimeSettings settings,
+            Map<String, Long> logOffsets) {
+        this.layout = layout;
+        this.supervisor = supervisor;
+        this.runsvdir = runsvdir;
+        for (ProcessSettings p : settings.processes()) {
+            tracked.put(p.name(), new Tracked(p, check(p, logOffsets.getOrDefault(p.name(), 0L))));
+        }
+    }
+
+    private ReadinessCheck check(ProcessSettings p, long logOffset) {
+        return switch (p.ready()) {
+            case NONE -> ReadinessCheck.running();
+            case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
+            case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
+            case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
+            case COMMAND -> ReadinessCheck.command(
+                    layout.serviceDir(p.name()).resolve("check"), layout.serviceDir(p.name()));
+        };
+    }
+
+    private static final class Tracked {
+        final ProcessSettings settings;
+        final ReadinessCheck check;
+        boolean released;
+        boolean ready;
+        long pid;
+        long nextCheckNanos;
+
+        Tracked(ProcessSettings settings, ReadinessCheck check) {
+            this.settings = settings;
+            this.check = check;
+            this.released = settings.after().isEmpty();
+        }
+    }
+
+    /** Waits; returns the pid of each process once all are ready. */
+    public Map<String, Long> await(Deadline deadline) throws Failure {
+        long pause = TimeUnit.MILLISECONDS.toNanos(1);
+        while (true) {
+            boolean allReady = true;
+            for (Tracked t : tracked.values()) {
+                if (!t.ready) {
+                    step(t);
+                    allReady &= t.ready;
+                }
+            }
+            if (allReady) {
+                Map<String, Long> pids = new LinkedHashMap<>();
+                tracked.forEach((name, t) -> pids.put(name, t.pid));
+                return pids;
+            }
+            if (!Processes.isRunning(runsvdir)) {
+                Tracked first = firstNotReady();
+                throw new Failure(first.settings.name(), "was not ready when runsvdir (pid " + runsvdir.pid()
+                        + ") exited; see " + layout.runsvdirLog());
+            }
+            if (deadline.passed()) {
+                throw timeout(deadline.total());
+            }
+            deadline.pauseUpTo(pause);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new Failure(firstNotReady().settings.name(), "was not ready when the start was interrupted");
+            }
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private void step(Tracked t) throws Failure {
+        String name = t.settings.name();
+        if (!t.released) {
+            if (t.settings.after().stream().allMatch(dep -> tracked.get(dep).ready)) {
+                // sv fails until runsv has opened supervise/ok; a status file means it has.
+                SupervisedState s = SupervisedState.read(layout.serviceDir(name));
+                if (s.kind() != SupervisedState.Kind.NEVER_SUPERVISED
+                        && s.kind() != SupervisedState.Kind.NO_STATUS
+                        && supervisor.bringUp(name)) {
+                    t.released = true;
+                }
+            }
+            return;
+        }
+        SupervisedState s = SupervisedState.read(layout.serviceDir(name));
+        switch (s.kind()) {
+            case RUN -> {
+                if (t.pid != 0 && t.pid != s.pid()) {
+                    throw new Failure(name, "exited and was restarted by runit during start (pid " + t.pid
+                            + ", then " + s.pid() + ")");
+                }
+                t.pid = s.pid();
+                long now = System.nanoTime();
+                if (now - t.nextCheckNanos >= 0) {
+                    t.ready = t.check.isReady();
+                    t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
+                }
+            }
+            case DOWN, FINISH -> {
+                boolean settled = Duration.between(s.since(), Instant.now()).compareTo(SETTLE) > 0;
+                if (s.wantUp() && (t.pid != 0 || settled)) {
+                    throw new Failure(name, t.pid != 0
+                            ? "exited during start (pid " + t.pid + ")"
+                            : "exited at once: its program did not start or ended immediately");
+                }
+            }
+            case UNREADABLE -> throw new Failure(name, "has an unreadable " + layout.serviceDir(name).resolve("supervise/status"));
+            case NEVER_SUPERVISED, NO_STATUS -> {
+                // runsvdir has not started its runsv yet.
+            }
+        }
+    }
+
+    private Tracked firstNotReady() {
+        return tracked.values().stream().filter(t -> !t.ready).findFirst().orElseThrow();
+    }
+
+    private Failure timeout(Duration total) {
+        Tracked t = firstNotReady();
+        String why;
+        if (!t.released) {
+            List<String> waiting = t.settings.after().stream().filter(d -> !tracked.get(d).ready).toList();
+            why = "was never started: it waits for " + waiting + (waiting.isEmpty() ? " (sv up failed)" : "");
+        } else if (t.pid == 0) {
+            why = "was not running";
+        } else {
+            why = "did not pass its ready check, " + t.check.description() + " (last: " + t.check.lastProblem() + ")";
+        }
+        return new Failure(t.settings.name(), "was not ready within " + format(total) + ": " + why);
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
