@@ -116,14 +116,18 @@ public final class DefinitionParser {
             throw new DefinitionException(
                     file, 0, null, "process", "no [[process]] table: a group needs at least one process");
         }
-        if (!(processesValue instanceof TomlArray array) || (!array.isEmpty() && !array.containsTables())) {
+        if (!(processesValue instanceof TomlArray array)) {
             throw new DefinitionException(
                     file, line(toml, "process"), null, "process", "must be an array of tables, written [[process]]");
         }
         List<ProcessDefinition> processes = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
-            TomlTable table = array.getTable(i);
+            if (!(array.get(i) instanceof TomlTable table)) {
+                TomlPosition pos = array.inputPositionOf(i);
+                throw new DefinitionException(
+                        file, pos == null ? 0 : pos.line(), null, "process", "must be an array of tables, written [[process]]");
+            }
             ProcessDefinition p = process(table, array.inputPositionOf(i));
             Integer earlier = seen.putIfAbsent(p.name(), p.line("name"));
             if (earlier != null) {

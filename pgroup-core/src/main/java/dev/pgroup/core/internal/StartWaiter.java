@@ -36,6 +36,13 @@ public final class StartWaiter {
     /** A crash shows as "down, want up"; anything shorter-lived than this is runsv starting up. */
     private static final Duration SETTLE = Duration.ofMillis(50);
 
+    /**
+     * A process without a ready check is ready once it has run this long: long enough to catch a
+     * program that exits at once on bad config, short enough not to slow a test down much. Give a
+     * ready check to be faster and surer.
+     */
+    public static final Duration MIN_UPTIME_WITHOUT_CHECK = Duration.ofMillis(200);
+
     private final GroupLayout layout;
     private final Supervisor supervisor;
     private final ProcessHandle runsvdir;
@@ -60,7 +67,7 @@ public final class StartWaiter {
 
     private ReadinessCheck check(ProcessSettings p, long logOffset) {
         return switch (p.ready()) {
-            case NONE -> ReadinessCheck.running();
+            case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
             case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
             case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
@@ -139,7 +146,9 @@ public final class StartWaiter {
                 }
                 t.pid = s.pid();
                 long now = System.nanoTime();
-                if (now - t.nextCheckNanos >= 0) {
+                if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.NONE) {
+                    t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0;
+                } else if (now - t.nextCheckNanos >= 0) {
                     t.ready = t.check.isReady();
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
                 }

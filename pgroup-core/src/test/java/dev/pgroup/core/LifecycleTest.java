@@ -1,0 +1,255 @@
+package dev.pgroup.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start, stop, status and terminate with real runit and real processes. */
+class LifecycleTest {
+    @TempDir
+    Path tmp;
+
+    private Path definition(String toml) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("def-" + System.nanoTime()));
+        Files.writeString(dir.resolve("group.toml"), toml);
+        return dir;
+    }
+
+    private static List<ProcessHandle> handles(Group group) {
+        return group.manifest().processes().stream()
+                .map(p -> ProcessHandle.of(p.pid()).orElseThrow())
+                .toList();
+    }
+
+    @Test
+    void crashLoopingProcessFailsFastWithItsLogTailAndLeavesNothingRunning() throws IOException {
+        Path def = definition("""
+                name = "crashy"
+                [[process]]
+                name = "boom"
+                command = ["sh", "-c", "echo 'fatal: config is broken' >&2; exit 3"]
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            long started = System.nanoTime();
+
+            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(30)));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("fails fast, not at the deadline").isLessThan(Duration.ofSeconds(5));
+            assertThat(e.process()).isEqualTo("boom");
+            assertThat(e.logTail()).anySatisfy(line -> assertThat(line).contains("fatal: config is broken"));
+            assertThat(e.getMessage()).contains("\"boom\"").contains("fatal: config is broken");
+            assertThat(group.isRunning()).isFalse();
+            assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.DOWN));
+            assertThat(e.logFile()).isEqualTo(group.logFile("boom"));
+        }
+    }
+
+    @Test
+    void programThatCannotBeExecutedFailsFast() throws IOException {
+        Path def = definition("""
+                [[process]]
+                name = "script"
+                command = ["./server.sh"]
+                templates = ["server.sh"]
+                """);
+        // Not executable: the exec in runit's run script fails at once.
+        Files.writeString(def.resolve("server.sh"), "#!/bin/sh\nexec sleep 60\n");
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
+            DefinitionException e = catchThrowableOfType(DefinitionException.class, () -> engine.create(def));
+            assertThat(e.key()).contains("command[0]");
+            assertThat(e.getMessage()).contains("server.sh does not exist or is not executable");
+        }
+    }
+
+    @Test
+    void processIgnoringTermIsKilledAfterItsStopTimeout() throws IOException {
+        Path def = definition("""
+                [[process]]
+                name = "stubborn"
+                command = ["perl", "-e", "$SIG{TERM} = 'IGNORE'; $| = 1; print qq(up\\n); sleep 1 while 1"]
+                ready = { log = "^up$" }
+                stop_timeout = "300ms"
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            group.start(Duration.ofSeconds(20));
+            ProcessHandle stubborn = handles(group).get(0);
+            assertThat(stubborn.isAlive()).isTrue();
+
+            group.stop();
+
+            assertThat(stubborn.isAlive()).isFalse();
+            assertThat(group.isRunning()).isFalse();
+            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
+        }
+    }
+
+    @Test
+    void customStopSignalIsSentInsteadOfTerm() throws IOException {
+        Path def = definition("""
+                [[process]]
+                name = "graceful"
+                command = ["perl", "-e", "$SIG{TERM} = 'IGNORE'; $SIG{INT} = sub { print qq(got INT\\n); exit 0 }; $| = 1; print qq(up\\n); sleep 1 while 1"]
+                ready = { log = "^up$" }
+                stop_signal = "SIGINT"
+                stop_timeout = "20s"
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            group.start(Duration.ofSeconds(20));
+            long begin = System.nanoTime();
+
+            group.stop();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(10));
+            assertThat(group.logTail("graceful", 5)).anySatisfy(l -> assertThat(l).endsWith("got INT"));
+        }
+    }
+
+    @Test
+    void stopThenStartAgainServesAgain() throws Exception {
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(TestEngines.definition("redis-single"))) {
+            int port = group.port("redis", "main");
+            group.start(Duration.ofSeconds(20));
+            ProcessHandle first = handles(group).get(0);
+            assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
+
+            group.stop();
+
+            assertThat(first.isAlive()).isFalse();
+            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
+            assertThat(Files.exists(group.directory().resolve("redis/run"))).as("files stay").isTrue();
+
+            group.start(Duration.ofSeconds(20));
+
+            assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
+            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.RUN);
+            assertThat(group.status().get(0).pid()).isNotEqualTo(first.pid());
+        }
+    }
+
+    @Test
+    void statusBeforeStartIsHasNeverRun() {
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(TestEngines.definition("redis-single"))) {
+            assertThat(group.status()).singleElement().satisfies(s -> {
+                assertThat(s.state()).isEqualTo(ProcessState.HAS_NEVER_RUN);
+                assertThat(s.ports()).containsKey("main");
+            });
+        }
+    }
+
+    @Test
+    void terminateTwiceIsHarmlessAndLeavesNothing() throws IOException {
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
+            Group group = engine.create(TestEngines.definition("redis-single"));
+            int port = group.port("redis", "main");
+            group.start(Duration.ofSeconds(20));
+            ProcessHandle redis = handles(group).get(0);
+
+            group.terminate();
+            group.terminate();
+
+            assertThat(redis.isAlive()).isFalse();
+            assertThat(group.directory()).doesNotExist();
+            assertThat(engine.leases().allLeasedPorts()).doesNotContain(port);
+            assertThatThrownBy(() -> group.start(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void openFindsAGroupCreatedByAnotherEngineAndStopsIt() throws Exception {
+        try (PGroupEngine creator = TestEngines.engine(tmp.resolve("base"));
+                PGroupEngine other = TestEngines.engine(tmp.resolve("base"))) {
+            Group group = creator.create(TestEngines.definition("redis-single"));
+            try {
+                group.start(Duration.ofSeconds(20));
+                ProcessHandle redis = handles(group).get(0);
+
+                Group reopened = other.open(group.id());
+                assertThat(reopened.status().get(0).state()).isEqualTo(ProcessState.RUN);
+                reopened.stop();
+
+                assertThat(redis.isAlive()).isFalse();
+            } finally {
+                group.terminate();
+            }
+            assertThatThrownBy(() -> other.open(group.id()))
+                    .isInstanceOf(PGroupException.class)
+                    .hasMessageContaining("no group '" + group.id() + "'");
+        }
+    }
+
+    @Test
+    void afterStartsAProcessOnlyOnceItsDependencyIsReady() throws IOException {
+        Path def = definition("""
+                [[process]]
+                name = "first"
+                command = ["sh", "-c", "echo first-up; exec sleep 60"]
+                ready = { log = "first-up" }
+                [[process]]
+                name = "second"
+                command = ["sh", "-c", "echo second-up; exec sleep 60"]
+                after = ["first"]
+                ready = { log = "second-up" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            group.start(Duration.ofSeconds(20));
+
+            List<ProcessHandle> h = handles(group);
+            Instant firstStart = h.get(0).info().startInstant().orElseThrow();
+            Instant secondStart = h.get(1).info().startInstant().orElseThrow();
+            assertThat(secondStart).isAfterOrEqualTo(firstStart);
+            assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
+        }
+    }
+
+    @Test
+    void readyTimeoutNamesTheCheckAndStopsTheGroup() throws IOException {
+        Path def = definition("""
+                [[process]]
+                name = "silent"
+                command = ["sleep", "60"]
+                ports = ["main"]
+                ready = { tcp = "main" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofMillis(700)));
+
+            assertThat(e.process()).isEqualTo("silent");
+            assertThat(e.getMessage())
+                    .contains("was not ready within 700 ms")
+                    .contains("tcp 127.0.0.1:" + group.port("silent", "main"));
+            assertThat(group.isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void shellMetacharactersInArgumentsStayLiteral() throws IOException {
+        Path marker = tmp.resolve("pwned");
+        Path def = definition("[[process]]\nname = \"echo\"\n"
+                + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker + ")'`;\"]\n"
+                + "ready = { log = \"touch\" }\n");
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            group.start(Duration.ofSeconds(20));
+
+            assertThat(marker).doesNotExist();
+            assertThat(group.logTail("echo", 1).get(0)).endsWith("$(touch " + marker + ")'`;");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.pgroup.core;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Engines for tests. Every test class shares one port database, as every JVM of a user does, so
+ * that parallel test classes never lease the same port; each test gets its own base dir.
+ */
+final class TestEngines {
+    static final Path DATABASE = Path.of("target", "test-pgroup", "pgroup.db").toAbsolutePath();
+
+    private TestEngines() {}
+
+    static PGroupEngine engine(Path baseDir) {
+        return PGroupEngine.builder().baseDir(baseDir).database(DATABASE).build();
+    }
+
+    static PGroupEngine engine(Path baseDir, Map<String, String> environment) {
+        return PGroupEngine.builder()
+                .baseDir(baseDir)
+                .database(DATABASE)
+                .environment(environment)
+                .build();
+    }
+
+    static Path definition(String name) {
+        return Path.of("src", "test", "resources", "groups", name).toAbsolutePath();
+    }
+}

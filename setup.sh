@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what pgroup and its tests need and is missing: runit, redis-server, lighttpd, perl.
+# Idempotent: it installs nothing that is already on PATH. Uses apt-get, dnf or brew.
+set -euo pipefail
+
+need=()
+command -v runsvdir >/dev/null 2>&1 || need+=(runit)
+command -v redis-server >/dev/null 2>&1 || need+=(redis)
+command -v lighttpd >/dev/null 2>&1 && [ -x "$(command -v lighttpd)" ] || [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
+command -v perl >/dev/null 2>&1 || need+=(perl)
+command -v java >/dev/null 2>&1 || need+=(java)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "setup: runit, redis-server, lighttpd, perl, java and maven are installed"
+  exit 0
+fi
+echo "setup: installing ${need[*]}"
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+fi
+
+# Package names differ per package manager.
+pkgs_for() {
+  local manager=$1; shift
+  local out=()
+  for n in "$@"; do
+    case "$manager:$n" in
+      apt:redis) out+=(redis-server) ;;
+      apt:java) out+=(openjdk-17-jdk-headless) ;;
+      dnf:java) out+=(java-17-openjdk-devel) ;;
+      brew:java) out+=(openjdk@17) ;;
+      *) out+=("$n") ;;
+    esac
+  done
+  echo "${out[@]}"
+}
+
+if command -v apt-get >/dev/null 2>&1; then
+  # Debian's runit package would otherwise try to start services on install in some images.
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(pkgs_for apt "${need[@]}") >/dev/null
+elif command -v dnf >/dev/null 2>&1; then
+  $sudo dnf install -y -q $(pkgs_for dnf "${need[@]}")
+elif command -v brew >/dev/null 2>&1; then
+  brew install $(pkgs_for brew "${need[@]}")
+else
+  echo "setup: cannot install ${need[*]}: no apt-get, dnf or brew found." >&2
+  echo "setup: install runit (runsvdir, runsv, sv, svlogd), redis-server, lighttpd and perl by hand." >&2
+  exit 1
+fi
+
+for tool in runsvdir sv svlogd redis-server perl; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is still missing after the install" >&2; exit 1; }
+done
+# Debian installs redis-server and lighttpd as system services; in a container nothing starts them,
+# and pgroup never needs them running: it starts its own instances.
+echo "setup: done"
