@@ -53,7 +53,8 @@ public record Manifest(
      * @param ports leased ports by port name, in definition order
      * @param pid the process id of the running process, or 0 when it is not known to run
      */
-    public record ProcessInfo(String name, String id, Path directory, Path logFile, Map<String, Integer> ports, long pid) {
+    public record ProcessInfo(
+            String name, String id, Path directory, Path logFile, Map<String, Integer> ports, long pid) {
         public ProcessInfo {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(id, "id");

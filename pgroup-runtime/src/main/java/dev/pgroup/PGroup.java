@@ -86,7 +86,8 @@ public final class PGroup {
      */
     public static PGroup named(String name) {
         List<String> looked = new ArrayList<>();
-        String env = "PGROUP_MANIFEST_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        String env =
+                "PGROUP_MANIFEST_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
         Path explicit = explicitManifest(MANIFEST_PROPERTY + "." + name, env, looked);
         if (explicit != null) {
             return load(explicit);
@@ -196,7 +197,8 @@ public final class PGroup {
     /** Manifests of the groups under the base directory, each at {@code <base>/<id>/.pgroup/}. */
     private static List<Path> scan(List<String> looked) {
         String base = System.getProperty(BASE_DIR_PROPERTY);
-        Path baseDir = base != null ? Path.of(base) : Path.of("target", "pgroup").toAbsolutePath();
+        Path baseDir =
+                base != null ? Path.of(base) : Path.of("target", "pgroup").toAbsolutePath();
         looked.add("manifests under " + baseDir + "/*/" + STATE_DIR + "/" + Manifest.FILE_NAME
                 + (base != null ? " (system property " + BASE_DIR_PROPERTY + ")" : ""));
         if (!Files.isDirectory(baseDir)) {

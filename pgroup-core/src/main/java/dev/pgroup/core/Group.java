@@ -43,8 +43,11 @@ public final class Group implements AutoCloseable {
 
     private boolean terminated;
 
-    Group(PGroupEngine engine, String id, String name, GroupLayout layout, Runit runit) {
+    private final boolean detached;
+
+    Group(PGroupEngine engine, String id, String name, GroupLayout layout, Runit runit, boolean detached) {
         this.engine = engine;
+        this.detached = detached;
         this.id = id;
         this.name = name;
         this.layout = layout;
@@ -90,8 +93,8 @@ public final class Group implements AutoCloseable {
         Manifest.ProcessInfo p = processInfo(process);
         Integer port = p.ports().get(portName);
         if (port == null) {
-            throw new IllegalArgumentException("process '" + process + "' of group " + id + " has no port '"
-                    + portName + "'; it has " + p.ports().keySet());
+            throw new IllegalArgumentException("process '" + process + "' of group " + id + " has no port '" + portName
+                    + "'; it has " + p.ports().keySet());
         }
         return port;
     }
@@ -111,6 +114,11 @@ public final class Group implements AutoCloseable {
     /** The last {@code lines} lines of the process's log, oldest first, with svlogd's timestamps. */
     public List<String> logTail(String process, int lines) {
         return LogTail.read(logFile(process), lines);
+    }
+
+    /** Whether the group outlives the JVM that created it. */
+    public boolean isDetached() {
+        return detached;
     }
 
     /** Whether the group's runsvdir runs. */
@@ -140,6 +148,7 @@ public final class Group implements AutoCloseable {
         } catch (IOException e) {
             throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
         }
+        engine.registry().runsvdir(id, runsvdir.pid());
         Map<String, Long> pids;
         try {
             pids = new StartWaiter(layout, supervisor, runsvdir.toHandle(), s, logOffsets).await(Deadline.in(timeout));
@@ -230,9 +239,8 @@ public final class Group implements AutoCloseable {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
         supervisor.stop(timeouts);
-        if (runsvdir != null) {
-            runsvdir = null;
-        }
+        runsvdir = null;
+        engine.registry().runsvdir(id, 0);
     }
 
     /**
@@ -253,6 +261,7 @@ public final class Group implements AutoCloseable {
         }
         try {
             engine.leases().release(id);
+            engine.registry().remove(id);
         } catch (RuntimeException e) {
             failure = addTo(failure, e);
         }
@@ -290,7 +299,8 @@ public final class Group implements AutoCloseable {
     }
 
     private Manifest.ProcessInfo processInfo(String process) {
-        return manifest().process(process)
+        return manifest()
+                .process(process)
                 .orElseThrow(() -> new IllegalArgumentException(
                         "group " + id + " has no process '" + process + "'; it has " + processes()));
     }

@@ -8,12 +8,16 @@ import dev.pgroup.core.internal.GroupDefinition;
 import dev.pgroup.core.internal.GroupIds;
 import dev.pgroup.core.internal.GroupLayout;
 import dev.pgroup.core.internal.GroupPlanner;
+import dev.pgroup.core.internal.GroupRegistry;
+import dev.pgroup.core.internal.Names;
 import dev.pgroup.core.internal.PortLeases;
 import dev.pgroup.core.internal.ProcessDefinition;
 import dev.pgroup.core.internal.ProcessPlan;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
 import dev.pgroup.core.internal.ServiceWriter;
+import dev.pgroup.core.internal.StateDatabase;
+import dev.pgroup.core.internal.Supervisor;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,12 +46,16 @@ import java.util.Objects;
 public final class PGroupEngine implements AutoCloseable {
     private final Path baseDir;
     private final Map<String, String> environment;
+    private final StateDatabase database;
     private final PortLeases leases;
+    private final GroupRegistry registry;
 
     private PGroupEngine(Builder b) {
         this.baseDir = b.baseDir.toAbsolutePath().normalize();
         this.environment = Map.copyOf(b.environment);
-        this.leases = new PortLeases(b.database, b.firstPort, b.lastPort);
+        this.database = new StateDatabase(b.database);
+        this.leases = new PortLeases(database, b.firstPort, b.lastPort);
+        this.registry = new GroupRegistry(database);
     }
 
     public static Builder builder() {
@@ -59,9 +67,9 @@ public final class PGroupEngine implements AutoCloseable {
         return baseDir;
     }
 
-    /** The port database. */
+    /** The database of port leases and groups. */
     public Path database() {
-        return leases.database();
+        return database.file();
     }
 
     /** Creates a group from {@code definitionDir/group.toml}, owned by this JVM. */
@@ -88,8 +96,8 @@ public final class PGroupEngine implements AutoCloseable {
             Files.createDirectory(layout.stateDir());
             Map<String, List<String>> wanted = new LinkedHashMap<>();
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
-            PortLeases.Owner owner =
-                    options.detached() ? PortLeases.Owner.DETACHED : PortLeases.Owner.currentProcess();
+            PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : PortLeases.Owner.currentProcess();
+            registry.register(id, definition.name(), groupDir, owner);
             Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
             definition.processes().forEach(p -> ports.put(p.name(), new LinkedHashMap<>()));
             for (PortLeases.Lease lease : leases.lease(id, owner, wanted)) {
@@ -110,9 +118,10 @@ public final class PGroupEngine implements AutoCloseable {
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
-            return new Group(this, id, definition.name(), layout, runit);
+            return new Group(this, id, definition.name(), layout, runit, options.detached());
         } catch (IOException e) {
-            PGroupException failure = new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
+            PGroupException failure =
+                    new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
             rollBack(id, groupDir, failure);
             throw failure;
         } catch (RuntimeException | Error e) {
@@ -121,19 +130,37 @@ public final class PGroupEngine implements AutoCloseable {
         }
     }
 
-
     /**
-     * Opens a group created earlier, by this or another JVM, from its directory under the base dir.
+     * Opens a group created earlier, by this or another JVM: found in the registry, or else in the
+     * base dir.
      *
      * @throws PGroupException when there is no such group
      */
     public Group open(String groupId) {
-        Path dir = baseDir.resolve(groupId).normalize();
-        if (!dir.getParent().equals(baseDir) || !Files.isRegularFile(new GroupLayout(dir).manifest())) {
-            throw new PGroupException("no group '" + groupId + "' in " + baseDir + existingGroupsHint());
+        Path dir = registry.find(groupId)
+                .map(GroupRegistry.Entry::directory)
+                .orElse(baseDir.resolve(groupId).normalize());
+        GroupLayout layout = new GroupLayout(dir);
+        if (!Names.isValidGroupId(groupId) || !Files.isRegularFile(layout.manifest())) {
+            throw new PGroupException("no group '" + groupId + "' on this machine (looked in the registry "
+                    + database.file() + " and in " + baseDir + ")" + existingGroupsHint());
         }
-        Manifest m = Manifest.read(new GroupLayout(dir).manifest());
-        return new Group(this, m.groupId(), m.groupName(), new GroupLayout(dir), Runit.locate(environment));
+        Manifest m = Manifest.read(layout.manifest());
+        boolean detached =
+                registry.find(groupId).map(e -> e.owner().isDetached()).orElse(false);
+        return new Group(this, m.groupId(), m.groupName(), layout, Runit.locate(environment), detached);
+    }
+
+    /** The groups of this user on this machine, oldest first. */
+    public List<GroupInfo> list() {
+        List<GroupInfo> out = new ArrayList<>();
+        for (GroupRegistry.Entry e : registry.all()) {
+            boolean running = e.runsvdirPid() > 0
+                    && Supervisor.runsvdir(new GroupLayout(e.directory())).isPresent();
+            out.add(new GroupInfo(
+                    e.id(), e.name(), e.directory(), e.owner().pid(), !e.owner().isDead(), running, e.createdAt()));
+        }
+        return out;
     }
 
     /** The ids of the groups under the base dir, oldest first. */
@@ -161,6 +188,10 @@ public final class PGroupEngine implements AutoCloseable {
         return leases;
     }
 
+    GroupRegistry registry() {
+        return registry;
+    }
+
     Map<String, String> environment() {
         return environment;
     }
@@ -169,8 +200,8 @@ public final class PGroupEngine implements AutoCloseable {
         try {
             FilePermissions.createPrivateDirectories(baseDir);
         } catch (AccessDeniedException e) {
-            throw new PGroupException("cannot create the base dir " + baseDir + ": permission denied on "
-                    + e.getFile(), e);
+            throw new PGroupException(
+                    "cannot create the base dir " + baseDir + ": permission denied on " + e.getFile(), e);
         } catch (IOException e) {
             throw new PGroupException("cannot create the base dir " + baseDir + ": " + e, e);
         }
@@ -183,8 +214,10 @@ public final class PGroupEngine implements AutoCloseable {
                     throw new PGroupException("cannot find a free group id in " + baseDir, e);
                 }
             } catch (AccessDeniedException e) {
-                throw new PGroupException("cannot create a group in the base dir " + baseDir
-                        + ": permission denied (is it writable by this user?)", e);
+                throw new PGroupException(
+                        "cannot create a group in the base dir " + baseDir
+                                + ": permission denied (is it writable by this user?)",
+                        e);
             } catch (IOException e) {
                 throw new PGroupException("cannot create a group in the base dir " + baseDir + ": " + e, e);
             }
@@ -215,6 +248,7 @@ public final class PGroupEngine implements AutoCloseable {
     private void rollBack(String id, Path groupDir, Throwable failure) {
         try {
             leases.release(id);
+            registry.remove(id);
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
@@ -227,7 +261,7 @@ public final class PGroupEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        leases.close();
+        database.close();
     }
 
     /** Settings for an engine; every one has a default. */

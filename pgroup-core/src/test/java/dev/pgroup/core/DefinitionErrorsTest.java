@@ -30,7 +30,10 @@ class DefinitionErrorsTest {
     void setUp() throws IOException {
         definition = Files.createDirectories(tmp.resolve("def"));
         base = tmp.resolve("base");
-        engine = PGroupEngine.builder().baseDir(base).database(tmp.resolve("db/leases.db")).build();
+        engine = PGroupEngine.builder()
+                .baseDir(base)
+                .database(tmp.resolve("db/leases.db"))
+                .build();
     }
 
     @AfterEach
@@ -52,7 +55,8 @@ class DefinitionErrorsTest {
         return catchThrowableOfType(DefinitionException.class, () -> engine.create(definition));
     }
 
-    private static final String VALID_PROCESS = """
+    private static final String VALID_PROCESS =
+            """
             [[process]]
             name = "web"
             command = ["sleep", "60"]
@@ -155,7 +159,8 @@ class DefinitionErrorsTest {
 
     @Test
     void unknownPlaceholderInTheCommandNamesTheKey() throws IOException {
-        DefinitionException e = createFails("[[process]]\nname = \"web\"\ncommand = [\"sleep\", \"{{ports.db.main}}\"]\n");
+        DefinitionException e =
+                createFails("[[process]]\nname = \"web\"\ncommand = [\"sleep\", \"{{ports.db.main}}\"]\n");
 
         assertThat(e.line()).isEqualTo(3);
         assertThat(e.key()).contains("command[1]");
@@ -201,7 +206,8 @@ class DefinitionErrorsTest {
 
     @Test
     void afterFormingACycleShowsTheCycle() throws IOException {
-        DefinitionException e = createFails("""
+        DefinitionException e = createFails(
+                """
                 [[process]]
                 name = "a"
                 command = ["sleep", "1"]

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.internal.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ class LifecycleTest {
 
     @Test
     void crashLoopingProcessFailsFastWithItsLogTailAndLeavesNothingRunning() throws IOException {
-        Path def = definition("""
+        Path def = definition(
+                """
                 name = "crashy"
                 [[process]]
                 name = "boom"
@@ -57,7 +59,8 @@ class LifecycleTest {
 
     @Test
     void programThatCannotBeExecutedFailsFast() throws IOException {
-        Path def = definition("""
+        Path def = definition(
+                """
                 [[process]]
                 name = "script"
                 command = ["./server.sh"]
@@ -74,7 +77,8 @@ class LifecycleTest {
 
     @Test
     void processIgnoringTermIsKilledAfterItsStopTimeout() throws IOException {
-        Path def = definition("""
+        Path def = definition(
+                """
                 [[process]]
                 name = "stubborn"
                 command = ["perl", "-e", "$SIG{TERM} = 'IGNORE'; $| = 1; print qq(up\\n); sleep 1 while 1"]
@@ -89,7 +93,9 @@ class LifecycleTest {
 
             group.stop();
 
-            assertThat(stubborn.isAlive()).isFalse();
+            assertThat(Processes.isRunning(stubborn))
+                    .as("gone (a zombie counts as gone)")
+                    .isFalse();
             assertThat(group.isRunning()).isFalse();
             assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
         }
@@ -97,7 +103,8 @@ class LifecycleTest {
 
     @Test
     void customStopSignalIsSentInsteadOfTerm() throws IOException {
-        Path def = definition("""
+        Path def = definition(
+                """
                 [[process]]
                 name = "graceful"
                 command = ["perl", "-e", "$SIG{TERM} = 'IGNORE'; $SIG{INT} = sub { print qq(got INT\\n); exit 0 }; $| = 1; print qq(up\\n); sleep 1 while 1"]
@@ -113,7 +120,8 @@ class LifecycleTest {
             group.stop();
 
             assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(10));
-            assertThat(group.logTail("graceful", 5)).anySatisfy(l -> assertThat(l).endsWith("got INT"));
+            assertThat(group.logTail("graceful", 5))
+                    .anySatisfy(l -> assertThat(l).endsWith("got INT"));
         }
     }
 
@@ -128,9 +136,13 @@ class LifecycleTest {
 
             group.stop();
 
-            assertThat(first.isAlive()).isFalse();
+            assertThat(Processes.isRunning(first))
+                    .as("gone (a zombie counts as gone)")
+                    .isFalse();
             assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
-            assertThat(Files.exists(group.directory().resolve("redis/run"))).as("files stay").isTrue();
+            assertThat(Files.exists(group.directory().resolve("redis/run")))
+                    .as("files stay")
+                    .isTrue();
 
             group.start(Duration.ofSeconds(20));
 
@@ -162,7 +174,9 @@ class LifecycleTest {
             group.terminate();
             group.terminate();
 
-            assertThat(redis.isAlive()).isFalse();
+            assertThat(Processes.isRunning(redis))
+                    .as("gone (a zombie counts as gone)")
+                    .isFalse();
             assertThat(group.directory()).doesNotExist();
             assertThat(engine.leases().allLeasedPorts()).doesNotContain(port);
             assertThatThrownBy(() -> group.start(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
@@ -182,7 +196,9 @@ class LifecycleTest {
                 assertThat(reopened.status().get(0).state()).isEqualTo(ProcessState.RUN);
                 reopened.stop();
 
-                assertThat(redis.isAlive()).isFalse();
+                assertThat(Processes.isRunning(redis))
+                        .as("gone (a zombie counts as gone)")
+                        .isFalse();
             } finally {
                 group.terminate();
             }
@@ -194,7 +210,8 @@ class LifecycleTest {
 
     @Test
     void afterStartsAProcessOnlyOnceItsDependencyIsReady() throws IOException {
-        Path def = definition("""
+        Path def = definition(
+                """
                 [[process]]
                 name = "first"
                 command = ["sh", "-c", "echo first-up; exec sleep 60"]
@@ -219,7 +236,8 @@ class LifecycleTest {
 
     @Test
     void readyTimeoutNamesTheCheckAndStopsTheGroup() throws IOException {
-        Path def = definition("""
+        Path def = definition(
+                """
                 [[process]]
                 name = "silent"
                 command = ["sleep", "60"]
@@ -242,7 +260,8 @@ class LifecycleTest {
     void shellMetacharactersInArgumentsStayLiteral() throws IOException {
         Path marker = tmp.resolve("pwned");
         Path def = definition("[[process]]\nname = \"echo\"\n"
-                + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker + ")'`;\"]\n"
+                + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker
+                + ")'`;\"]\n"
                 + "ready = { log = \"touch\" }\n");
         try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
                 Group group = engine.create(def)) {

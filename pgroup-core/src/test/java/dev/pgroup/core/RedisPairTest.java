@@ -41,7 +41,8 @@ class RedisPairTest {
             // and the runtime reads the same ports from the manifest
             PGroup runtime = PGroup.load(group.manifestFile());
             assertThat(runtime.port("replica", "main")).isEqualTo(replica);
-            assertThat(runtime.manifest().process("primary").orElseThrow().pid()).isPositive();
+            assertThat(runtime.manifest().process("primary").orElseThrow().pid())
+                    .isPositive();
             assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
         }
     }
@@ -52,7 +53,11 @@ class RedisPairTest {
             s.setSoTimeout(5000);
             StringBuilder cmd = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) {
-                cmd.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+                cmd.append('$')
+                        .append(a.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(a)
+                        .append("\r\n");
             }
             OutputStream out = s.getOutputStream();
             out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));

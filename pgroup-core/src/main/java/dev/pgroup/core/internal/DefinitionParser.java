@@ -126,7 +126,11 @@ public final class DefinitionParser {
             if (!(array.get(i) instanceof TomlTable table)) {
                 TomlPosition pos = array.inputPositionOf(i);
                 throw new DefinitionException(
-                        file, pos == null ? 0 : pos.line(), null, "process", "must be an array of tables, written [[process]]");
+                        file,
+                        pos == null ? 0 : pos.line(),
+                        null,
+                        "process",
+                        "must be an array of tables, written [[process]]");
             }
             ProcessDefinition p = process(table, array.inputPositionOf(i));
             Integer earlier = seen.putIfAbsent(p.name(), p.line("name"));
@@ -183,7 +187,8 @@ public final class DefinitionParser {
                 throw new DefinitionException(file, lines.get("ports"), name, "ports", "'" + port + "' " + Names.RULE);
             }
             if (!portSet.add(port)) {
-                throw new DefinitionException(file, lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
+                throw new DefinitionException(
+                        file, lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
             }
         }
 
@@ -269,7 +274,8 @@ public final class DefinitionParser {
                         "'" + template + "' resolves to " + real + ", outside the definition directory " + directory);
             }
             if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DefinitionException(file, line, process, "templates", "'" + template + "' is not a regular file");
+                throw new DefinitionException(
+                        file, line, process, "templates", "'" + template + "' is not a regular file");
             }
         } catch (NoSuchFileException e) {
             throw new DefinitionException(
@@ -293,7 +299,11 @@ public final class DefinitionParser {
         rejectUnknownKeys(ready, READY_KEYS, process, "ready.");
         if (ready.size() != 1) {
             throw new DefinitionException(
-                    file, line, process, "ready", "give exactly one of tcp, http, log or command; found " + ready.keySet());
+                    file,
+                    line,
+                    process,
+                    "ready",
+                    "give exactly one of tcp, http, log or command; found " + ready.keySet());
         }
         String kind = ready.keySet().iterator().next();
         if (kind.equals("command")) {
@@ -380,7 +390,8 @@ public final class DefinitionParser {
         for (ProcessDefinition p : processes) {
             for (String dep : p.after()) {
                 if (dep.equals(p.name())) {
-                    throw new DefinitionException(file, p.line("after"), p.name(), "after", "a process cannot wait for itself");
+                    throw new DefinitionException(
+                            file, p.line("after"), p.name(), "after", "a process cannot wait for itself");
                 }
                 if (!byName.containsKey(dep)) {
                     throw new DefinitionException(
@@ -441,8 +452,8 @@ public final class DefinitionParser {
                         line(t, key),
                         process,
                         prefix + key,
-                        "unknown key" + Names.didYouMean(key, known) + " (valid keys: "
-                                + new java.util.TreeSet<>(known) + ")");
+                        "unknown key" + Names.didYouMean(key, known) + " (valid keys: " + new java.util.TreeSet<>(known)
+                                + ")");
             }
         }
     }
@@ -458,7 +469,8 @@ public final class DefinitionParser {
         }
         int line = line(t, key);
         if (!(value instanceof TomlArray array)) {
-            throw new DefinitionException(file, line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
+            throw new DefinitionException(
+                    file, line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {

@@ -2,7 +2,6 @@ package dev.pgroup.core.internal;
 
 import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.internal.Placeholders.UnknownPlaceholder;
-import dev.pgroup.core.internal.ProcessDefinition.ReadySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +81,9 @@ public final class GroupPlanner {
         Path serviceDir = layout.serviceDir(p.name());
         Path workdir = serviceDir;
         if (p.workdir() != null) {
-            workdir = serviceDir.resolve(render(ph, p.workdir(), p, "workdir", "workdir")).normalize();
+            workdir = serviceDir
+                    .resolve(render(ph, p.workdir(), p, "workdir", "workdir"))
+                    .normalize();
         }
 
         String path = env.getOrDefault("PATH", environment.getOrDefault("PATH", ""));
@@ -103,16 +104,17 @@ public final class GroupPlanner {
         command.set(0, resolved.toString());
 
         Map<String, Integer> own = ports.getOrDefault(p.name(), Map.of());
-        String readyTarget = switch (p.ready().kind()) {
-            case TCP -> own.get(p.ready().argument()).toString();
-            case HTTP -> {
-                String arg = p.ready().argument();
-                int colon = arg.indexOf(':');
-                yield "http://127.0.0.1:" + own.get(arg.substring(0, colon)) + arg.substring(colon + 1);
-            }
-            case LOG -> render(ph, p.ready().argument(), p, "ready", "ready.log");
-            case COMMAND, NONE -> "";
-        };
+        String readyTarget =
+                switch (p.ready().kind()) {
+                    case TCP -> own.get(p.ready().argument()).toString();
+                    case HTTP -> {
+                        String arg = p.ready().argument();
+                        int colon = arg.indexOf(':');
+                        yield "http://127.0.0.1:" + own.get(arg.substring(0, colon)) + arg.substring(colon + 1);
+                    }
+                    case LOG -> render(ph, p.ready().argument(), p, "ready", "ready.log");
+                    case COMMAND, NONE -> "";
+                };
         return new ProcessPlan(
                 p.name(),
                 processId(p.name()),
@@ -158,7 +160,8 @@ public final class GroupPlanner {
         }
         Path target = layout.serviceDir(process.name()).resolve(template);
         if (!target.normalize().startsWith(layout.serviceDir(process.name()))) {
-            throw new DefinitionException(source, 0, process.name(), "templates", "'" + template + "' escapes the process dir");
+            throw new DefinitionException(
+                    source, 0, process.name(), "templates", "'" + template + "' escapes the process dir");
         }
         Files.createDirectories(target.getParent());
         Files.writeString(target, out, StandardCharsets.UTF_8);

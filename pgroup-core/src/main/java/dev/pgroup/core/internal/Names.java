@@ -14,6 +14,13 @@ public final class Names {
 
     private Names() {}
 
+    /** Group ids are names plus {@code -host-random}: the same alphabet, a little longer. */
+    private static final Pattern GROUP_ID = Pattern.compile("[a-z][a-z0-9_-]{0,79}");
+
+    public static boolean isValidGroupId(String id) {
+        return id != null && GROUP_ID.matcher(id).matches();
+    }
+
     public static boolean isValid(String name) {
         return name != null && NAME.matcher(name).matches();
     }
@@ -27,7 +34,9 @@ public final class Names {
 
     /** The "; did you mean 'x'?" suffix for an error message, or an empty string. */
     public static String didYouMean(String wrong, Collection<String> candidates) {
-        return nearest(wrong, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
+        return nearest(wrong, candidates)
+                .map(c -> "; did you mean '" + c + "'?")
+                .orElse("");
     }
 
     static int distance(String a, String b) {

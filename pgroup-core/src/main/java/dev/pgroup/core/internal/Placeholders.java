@@ -63,8 +63,7 @@ public final class Placeholders {
             }
             int end = text.indexOf("}}", i + 2);
             if (end < 0) {
-                throw new UnknownPlaceholder(
-                        text.substring(i), i + 1, "unclosed '{{' (write \\{{ for a literal {{)");
+                throw new UnknownPlaceholder(text.substring(i), i + 1, "unclosed '{{' (write \\{{ for a literal {{)");
             }
             String name = text.substring(i + 2, end).trim();
             out.append(lookup(name, text.substring(i, end + 2), i + 1));
@@ -90,8 +89,8 @@ public final class Placeholders {
         TreeSet<String> known = new TreeSet<>(values.keySet());
         String hint = Names.nearest(name, known)
                 .map(n -> "; did you mean {{" + n + "}}?")
-                .orElse("; known placeholders: " + known.stream().map(k -> "{{" + k + "}}").toList()
-                        + " and {{env.VAR}}");
+                .orElse("; known placeholders: "
+                        + known.stream().map(k -> "{{" + k + "}}").toList() + " and {{env.VAR}}");
         throw new UnknownPlaceholder(written, column, "unknown placeholder " + written + hint);
     }
 

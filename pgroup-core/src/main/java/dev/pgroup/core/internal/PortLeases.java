@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,14 +20,11 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Port leases in an embedded SQLite database shared by every JVM of one user.
- *
- * <p>Each lease is taken under {@code BEGIN IMMEDIATE}: deferred transactions upgrade their lock
- * late and fail with SQLITE_BUSY storms under contention, while IMMEDIATE queues writers behind
- * {@code busy_timeout}. WAL keeps readers from blocking the writer. A lease records its owner's pid
- * and start time so that leases of a dead owner can be reclaimed.
+ * Port leases in the {@link StateDatabase}. All ports of a group are leased in one transaction. A
+ * lease records its owner's pid and start time so that leases of a dead owner can be reclaimed,
+ * and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
  */
-public final class PortLeases implements AutoCloseable {
+public final class PortLeases {
 
     /** One leased port. */
     public record Lease(String process, String name, int port) {}
@@ -52,7 +48,8 @@ public final class PortLeases implements AutoCloseable {
                 return false;
             }
             return ProcessHandle.of(pid)
-                    .map(h -> !h.isAlive() || (startMillis != 0 && startMillis(h) != 0 && startMillis(h) != startMillis))
+                    .map(h ->
+                            !h.isAlive() || (startMillis != 0 && startMillis(h) != 0 && startMillis(h) != startMillis))
                     .orElse(true);
         }
 
@@ -61,57 +58,22 @@ public final class PortLeases implements AutoCloseable {
         }
     }
 
-    private static final int BUSY_TIMEOUT_MILLIS = 15_000;
-
-    private final Path database;
+    private final StateDatabase database;
     private final int firstPort;
     private final int lastPort;
-    private final Connection connection;
 
-    public PortLeases(Path database, int firstPort, int lastPort) {
+    public PortLeases(StateDatabase database, int firstPort, int lastPort) {
         if (firstPort < 1024 || lastPort > 65535 || firstPort > lastPort) {
             throw new IllegalArgumentException("port range " + firstPort + "-" + lastPort + " must lie in 1024-65535");
         }
         this.database = database;
         this.firstPort = firstPort;
         this.lastPort = lastPort;
-        this.connection = open(database);
-    }
-
-    private static Connection open(Path database) {
-        try {
-            Path dir = database.toAbsolutePath().getParent();
-            FilePermissions.createPrivateDirectories(dir);
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
-                s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA synchronous = NORMAL");
-                s.execute("CREATE TABLE IF NOT EXISTS leases ("
-                        + " port INTEGER PRIMARY KEY,"
-                        + " group_id TEXT NOT NULL,"
-                        + " process TEXT NOT NULL,"
-                        + " name TEXT NOT NULL,"
-                        + " owner_pid INTEGER NOT NULL,"
-                        + " owner_start INTEGER NOT NULL,"
-                        + " created_at INTEGER NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS leases_by_group ON leases (group_id)");
-            }
-            FilePermissions.makePrivate(database);
-            return c;
-        } catch (SQLException e) {
-            throw new PGroupException(
-                    "cannot open the port database " + database + ": " + e.getMessage()
-                            + " (if the file is corrupt, delete it when no pgroup build runs)",
-                    e);
-        } catch (IOException e) {
-            throw new PGroupException("cannot create the directory of the port database " + database + ": " + e, e);
-        }
     }
 
     /** Where the database lives. */
     public Path database() {
-        return database;
+        return database.file();
     }
 
     /**
@@ -119,13 +81,13 @@ public final class PortLeases implements AutoCloseable {
      *
      * @param wanted {@code process -> port names}
      */
-    public synchronized List<Lease> lease(String groupId, Owner owner, Map<String, List<String>> wanted) {
+    public List<Lease> lease(String groupId, Owner owner, Map<String, List<String>> wanted) {
         int count = wanted.values().stream().mapToInt(List::size).sum();
         if (count == 0) {
             return List.of();
         }
-        return inTransaction("lease " + count + " port(s) for group " + groupId, () -> {
-            Set<Integer> taken = leasedPortsReclaimingDeadOwners();
+        return database.write("lease " + count + " port(s) for group " + groupId, connection -> {
+            Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection);
             List<Lease> leases = new ArrayList<>();
             int span = lastPort - firstPort + 1;
             int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
@@ -145,7 +107,7 @@ public final class PortLeases implements AutoCloseable {
                         }
                         if (port < 0) {
                             throw new PGroupException("no free port left in " + firstPort + "-" + lastPort + " ("
-                                    + taken.size() + " leased in " + database
+                                    + taken.size() + " leased in " + database.file()
                                     + "); terminate old groups or widen the range");
                         }
                         taken.add(port);
@@ -167,8 +129,8 @@ public final class PortLeases implements AutoCloseable {
     }
 
     /** Releases every lease of a group. Releasing a group with no leases is fine. */
-    public synchronized int release(String groupId) {
-        return inTransaction("release the ports of group " + groupId, () -> {
+    public int release(String groupId) {
+        return database.write("release the ports of group " + groupId, connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE group_id = ?")) {
                 delete.setString(1, groupId);
                 return delete.executeUpdate();
@@ -177,39 +139,53 @@ public final class PortLeases implements AutoCloseable {
     }
 
     /** The leases of a group, by process then port name. */
-    public synchronized Map<String, Map<String, Integer>> leasesOf(String groupId) {
-        try (PreparedStatement q = connection.prepareStatement(
-                "SELECT process, name, port FROM leases WHERE group_id = ? ORDER BY rowid")) {
-            q.setString(1, groupId);
-            Map<String, Map<String, Integer>> out = new HashMap<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>())
-                            .put(rs.getString(2), rs.getInt(3));
+    public Map<String, Map<String, Integer>> leasesOf(String groupId) {
+        return database.read("read the leases of group " + groupId, connection -> {
+            try (PreparedStatement q = connection.prepareStatement(
+                    "SELECT process, name, port FROM leases WHERE group_id = ? ORDER BY rowid")) {
+                q.setString(1, groupId);
+                Map<String, Map<String, Integer>> out = new HashMap<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getInt(3));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw failure("read the leases of group " + groupId, e);
-        }
+        });
     }
 
     /** Every leased port; for tests and {@code list}. */
-    public synchronized Set<Integer> allLeasedPorts() {
-        try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT port FROM leases")) {
-            Set<Integer> ports = new HashSet<>();
-            while (rs.next()) {
-                ports.add(rs.getInt(1));
+    public Set<Integer> allLeasedPorts() {
+        return database.read("read the leased ports", connection -> {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT port FROM leases")) {
+                Set<Integer> ports = new HashSet<>();
+                while (rs.next()) {
+                    ports.add(rs.getInt(1));
+                }
+                return ports;
             }
-            return ports;
-        } catch (SQLException e) {
-            throw failure("read the leased ports", e);
-        }
+        });
+    }
+
+    /** The ids of every group that holds a lease. */
+    public Set<String> groupsWithLeases() {
+        return database.read("read the leases", connection -> {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT DISTINCT group_id FROM leases")) {
+                Set<String> ids = new HashSet<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        });
     }
 
     /** Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim). */
-    private Set<Integer> leasedPortsReclaimingDeadOwners() throws SQLException {
+    private static Set<Integer> leasedPortsReclaimingDeadOwners(Connection connection) throws SQLException {
         Set<Integer> taken = new HashSet<>();
         Map<Owner, Boolean> deadByOwner = new HashMap<>();
         List<Integer> reclaim = new ArrayList<>();
@@ -244,49 +220,6 @@ public final class PortLeases implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Statement s = connection.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-            boolean done = false;
-            try {
-                T result = work.run();
-                s.execute("COMMIT");
-                done = true;
-                return result;
-            } finally {
-                if (!done) {
-                    try {
-                        s.execute("ROLLBACK");
-                    } catch (SQLException ignored) {
-                        // The transaction may never have started; the original failure matters.
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private PGroupException failure(String what, SQLException e) {
-        String hint = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")
-                ? " (the database stayed locked for " + BUSY_TIMEOUT_MILLIS / 1000 + " s by another process)"
-                : "";
-        return new PGroupException("cannot " + what + " in the port database " + database + ": " + e.getMessage() + hint, e);
-    }
-
-    @Override
-    public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Closing a SQLite connection only fails if it is already broken; nothing is lost.
         }
     }
 

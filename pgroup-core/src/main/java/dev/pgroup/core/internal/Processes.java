@@ -38,8 +38,13 @@ public final class Processes {
         if (pid <= 0) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(Processes::isRunning).filter(h -> startMillis == 0
-                || h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startMillis) < 2000).orElse(true));
+        return ProcessHandle.of(pid)
+                .filter(Processes::isRunning)
+                .filter(h -> startMillis == 0
+                        || h.info()
+                                .startInstant()
+                                .map(i -> Math.abs(i.toEpochMilli() - startMillis) < 2000)
+                                .orElse(true));
     }
 
     public static long startMillis(ProcessHandle h) {

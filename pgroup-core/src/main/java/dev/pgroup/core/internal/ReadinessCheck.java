@@ -152,7 +152,8 @@ public interface ReadinessCheck {
     }
 
     final class LogLine implements ReadinessCheck {
-        private static final Pattern SVLOGD_TIMESTAMP = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d_\\d\\d:\\d\\d:\\d\\d\\.\\d+ ");
+        private static final Pattern SVLOGD_TIMESTAMP =
+                Pattern.compile("^\\d{4}-\\d\\d-\\d\\d_\\d\\d:\\d\\d:\\d\\d\\.\\d+ ");
         private final Path file;
         private final Pattern pattern;
         private long offset;
@@ -185,7 +186,9 @@ public interface ReadinessCheck {
                 partial.append(new String(bytes, StandardCharsets.UTF_8));
                 int newline;
                 while ((newline = partial.indexOf("\n")) >= 0) {
-                    String line = SVLOGD_TIMESTAMP.matcher(partial.substring(0, newline)).replaceFirst("");
+                    String line = SVLOGD_TIMESTAMP
+                            .matcher(partial.substring(0, newline))
+                            .replaceFirst("");
                     partial.delete(0, newline + 1);
                     if (pattern.matcher(line).find()) {
                         return true;

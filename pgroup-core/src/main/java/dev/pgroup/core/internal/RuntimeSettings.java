@@ -45,7 +45,8 @@ public record RuntimeSettings(List<ProcessSettings> processes) {
             props.setProperty(k + "ready", p.ready().name());
             props.setProperty(k + "ready.target", p.readyTarget());
             props.setProperty(k + "after", String.join(",", p.after()));
-            props.setProperty(k + "stop_timeout_ms", Long.toString(p.stopTimeout().toMillis()));
+            props.setProperty(
+                    k + "stop_timeout_ms", Long.toString(p.stopTimeout().toMillis()));
         }
         StringWriter text = new StringWriter();
         props.store(text, "pgroup runtime settings");

@@ -3,7 +3,6 @@ package dev.pgroup.core.internal;
 import static dev.pgroup.core.internal.Shell.quote;
 import static dev.pgroup.core.internal.Shell.quoteAll;
 
-import dev.pgroup.core.internal.ProcessDefinition.ReadySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,14 +37,18 @@ public final class ServiceWriter {
                 .append("cd ")
                 .append(quote(p.workdir().toString()))
                 .append(" || exit 111\n");
-        p.env().forEach((name, value) ->
-                run.append("export ").append(name).append('=').append(quote(value)).append('\n'));
+        p.env().forEach((name, value) -> run.append("export ")
+                .append(name)
+                .append('=')
+                .append(quote(value))
+                .append('\n'));
         run.append("exec ").append(quoteAll(p.command())).append('\n');
         script(dir.resolve("run"), run);
 
         script(
                 dir.resolve("log").resolve("run"),
-                header(p).append("exec ")
+                header(p)
+                        .append("exec ")
                         .append(quote(runit.svlogd().toString()))
                         .append(" -tt ")
                         .append(quote(p.logDir().toString()))
@@ -60,15 +63,14 @@ public final class ServiceWriter {
             // runsv runs control/t instead of sending TERM when it exits 0 (runsv(8), "customize").
             script(
                     dir.resolve("control").resolve("t"),
-                    header(p).append("kill -s ")
-                            .append(p.stopSignal())
-                            .append(" \"$(cat supervise/pid)\"\n"));
+                    header(p).append("kill -s ").append(p.stopSignal()).append(" \"$(cat supervise/pid)\"\n"));
         }
         switch (p.restart()) {
             case ALWAYS -> {}
             case ON_FAILURE -> script(
                     dir.resolve("finish"),
-                    header(p).append("# $1 is the exit code of ./run, -1 when a signal ended it.\n")
+                    header(p)
+                            .append("# $1 is the exit code of ./run, -1 when a signal ended it.\n")
                             .append("[ \"$1\" = 0 ] && exec ")
                             .append(quote(runit.sv().toString()))
                             .append(" down ")
@@ -76,7 +78,8 @@ public final class ServiceWriter {
                             .append("\nexit 0\n"));
             case NEVER -> script(
                     dir.resolve("finish"),
-                    header(p).append("exec ")
+                    header(p)
+                            .append("exec ")
                             .append(quote(runit.sv().toString()))
                             .append(" down ")
                             .append(quote(dir.toString()))
@@ -99,10 +102,18 @@ public final class ServiceWriter {
             case LOG -> "exec perl -ne 'BEGIN { $re = shift } s/^\\S+ //; if (/$re/) { $found = 1; last } END { exit($found ? 0 : 1) }' "
                     + quote(p.readyTarget()) + " " + quote(p.logFile().toString()) + "\n";
             case COMMAND -> {
-                StringBuilder s = new StringBuilder("cd ").append(quote(p.workdir().toString())).append(" || exit 111\n");
-                p.env().forEach((name, value) ->
-                        s.append("export ").append(name).append('=').append(quote(value)).append('\n'));
-                yield s.append("exec ").append(quoteAll(readyCommand)).append('\n').toString();
+                StringBuilder s = new StringBuilder("cd ")
+                        .append(quote(p.workdir().toString()))
+                        .append(" || exit 111\n");
+                p.env().forEach((name, value) -> s.append("export ")
+                        .append(name)
+                        .append('=')
+                        .append(quote(value))
+                        .append('\n'));
+                yield s.append("exec ")
+                        .append(quoteAll(readyCommand))
+                        .append('\n')
+                        .toString();
             }
         };
     }
@@ -119,5 +130,4 @@ public final class ServiceWriter {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         FilePermissions.makeExecutable(file);
     }
-
 }

@@ -109,8 +109,9 @@ public final class StartWaiter {
             }
             if (!Processes.isRunning(runsvdir)) {
                 Tracked first = firstNotReady();
-                throw new Failure(first.settings.name(), "was not ready when runsvdir (pid " + runsvdir.pid()
-                        + ") exited; see " + layout.runsvdirLog());
+                throw new Failure(
+                        first.settings.name(),
+                        "was not ready when runsvdir (pid " + runsvdir.pid() + ") exited; see " + layout.runsvdirLog());
             }
             if (deadline.passed()) {
                 throw timeout(deadline.total());
@@ -141,8 +142,9 @@ public final class StartWaiter {
         switch (s.kind()) {
             case RUN -> {
                 if (t.pid != 0 && t.pid != s.pid()) {
-                    throw new Failure(name, "exited and was restarted by runit during start (pid " + t.pid
-                            + ", then " + s.pid() + ")");
+                    throw new Failure(
+                            name,
+                            "exited and was restarted by runit during start (pid " + t.pid + ", then " + s.pid() + ")");
                 }
                 t.pid = s.pid();
                 long now = System.nanoTime();
@@ -156,12 +158,15 @@ public final class StartWaiter {
             case DOWN, FINISH -> {
                 boolean settled = Duration.between(s.since(), Instant.now()).compareTo(SETTLE) > 0;
                 if (s.wantUp() && (t.pid != 0 || settled)) {
-                    throw new Failure(name, t.pid != 0
-                            ? "exited during start (pid " + t.pid + ")"
-                            : "exited at once: its program did not start or ended immediately");
+                    throw new Failure(
+                            name,
+                            t.pid != 0
+                                    ? "exited during start (pid " + t.pid + ")"
+                                    : "exited at once: its program did not start or ended immediately");
                 }
             }
-            case UNREADABLE -> throw new Failure(name, "has an unreadable " + layout.serviceDir(name).resolve("supervise/status"));
+            case UNREADABLE -> throw new Failure(
+                    name, "has an unreadable " + layout.serviceDir(name).resolve("supervise/status"));
             case NEVER_SUPERVISED, NO_STATUS -> {
                 // runsvdir has not started its runsv yet.
             }
@@ -176,7 +181,9 @@ public final class StartWaiter {
         Tracked t = firstNotReady();
         String why;
         if (!t.released) {
-            List<String> waiting = t.settings.after().stream().filter(d -> !tracked.get(d).ready).toList();
+            List<String> waiting = t.settings.after().stream()
+                    .filter(d -> !tracked.get(d).ready)
+                    .toList();
             why = "was never started: it waits for " + waiting + (waiting.isEmpty() ? " (sv up failed)" : "");
         } else if (t.pid == 0) {
             why = "was not running";

@@ -55,19 +55,24 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
         int nanos = big.getInt(8);
         long pid = ByteBuffer.wrap(bytes, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
         boolean wantUp = bytes[17] == 'u';
-        Kind kind = switch (bytes[19]) {
-            case 0 -> Kind.DOWN;
-            case 1 -> Kind.RUN;
-            case 2 -> Kind.FINISH;
-            default -> Kind.UNREADABLE;
-        };
-        Instant since = seconds > 0 && nanos >= 0 && nanos < 1_000_000_000 ? Instant.ofEpochSecond(seconds, nanos) : Instant.EPOCH;
+        Kind kind =
+                switch (bytes[19]) {
+                    case 0 -> Kind.DOWN;
+                    case 1 -> Kind.RUN;
+                    case 2 -> Kind.FINISH;
+                    default -> Kind.UNREADABLE;
+                };
+        Instant since = seconds > 0 && nanos >= 0 && nanos < 1_000_000_000
+                ? Instant.ofEpochSecond(seconds, nanos)
+                : Instant.EPOCH;
         return new SupervisedState(kind, kind == Kind.RUN ? pid : 0, wantUp, since);
     }
 
     /** Removes what a previous runsv left, so a new start never reads a stale "run". */
     public static void clearStale(Path serviceDir) throws IOException {
-        for (Path dir : new Path[] {serviceDir.resolve("supervise"), serviceDir.resolve("log").resolve("supervise")}) {
+        for (Path dir : new Path[] {
+            serviceDir.resolve("supervise"), serviceDir.resolve("log").resolve("supervise")
+        }) {
             for (String name : new String[] {"status", "stat", "pid"}) {
                 Files.deleteIfExists(dir.resolve(name));
             }

@@ -46,6 +46,11 @@ public final class Supervisor {
 
     /** The group's runsvdir, if it runs. */
     public Optional<ProcessHandle> runsvdir() {
+        return runsvdir(layout);
+    }
+
+    /** The runsvdir of the group in {@code layout}, if it runs: the pid file, checked against the process's start time. */
+    public static Optional<ProcessHandle> runsvdir(GroupLayout layout) {
         try {
             String[] parts = Files.readString(layout.runsvdirPidFile()).trim().split("\\s+");
             return Processes.find(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0);
@@ -72,7 +77,8 @@ public final class Supervisor {
                         runit.runsvdir().toString(), "-P", layout.directory().toString())
                 .directory(layout.directory().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.runsvdirLog().toFile()));
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(layout.runsvdirLog().toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
         Process process = pb.start();
@@ -86,7 +92,10 @@ public final class Supervisor {
     /** {@code sv up} for a service that waited (with a {@code down} file) for its {@code after}. */
     public boolean bringUp(String process) {
         try {
-            Process sv = new ProcessBuilder(runit.sv().toString(), "up", layout.serviceDir(process).toString())
+            Process sv = new ProcessBuilder(
+                            runit.sv().toString(),
+                            "up",
+                            layout.serviceDir(process).toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -1,0 +1,97 @@
+package dev.pgroup.core.internal;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every group of the user on this machine, whatever its base dir: so that {@code pgroup list} and
+ * prune find groups that Maven builds created in their own {@code target/} dirs.
+ */
+public final class GroupRegistry {
+
+    /** One registry row. */
+    public record Entry(
+            String id, String name, Path directory, PortLeases.Owner owner, long runsvdirPid, Instant createdAt) {}
+
+    private final StateDatabase database;
+
+    public GroupRegistry(StateDatabase database) {
+        this.database = database;
+    }
+
+    public void register(String id, String name, Path directory, PortLeases.Owner owner) {
+        database.write("register group " + id, c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO groups"
+                    + " (id, name, dir, owner_pid, owner_start, runsvdir_pid, state, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, 0, 'created', ?)")) {
+                insert.setString(1, id);
+                insert.setString(2, name);
+                insert.setString(3, directory.toString());
+                insert.setLong(4, owner.pid());
+                insert.setLong(5, owner.startMillis());
+                insert.setLong(6, System.currentTimeMillis());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    /** Records the group's runsvdir pid (0 once stopped). */
+    public void runsvdir(String id, long pid) {
+        database.write("update group " + id, c -> {
+            try (PreparedStatement update =
+                    c.prepareStatement("UPDATE groups SET runsvdir_pid = ?, state = ? WHERE id = ?")) {
+                update.setLong(1, pid);
+                update.setString(2, pid == 0 ? "stopped" : "started");
+                update.setString(3, id);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    public void remove(String id) {
+        database.write("unregister group " + id, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM groups WHERE id = ?")) {
+                delete.setString(1, id);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    public Optional<Entry> find(String id) {
+        return list("id = ?", id).stream().findFirst();
+    }
+
+    public List<Entry> all() {
+        return list(null, null);
+    }
+
+    private List<Entry> list(String where, String arg) {
+        return database.read("list groups", c -> {
+            String sql = "SELECT id, name, dir, owner_pid, owner_start, runsvdir_pid, created_at FROM groups"
+                    + (where == null ? "" : " WHERE " + where) + " ORDER BY created_at, id";
+            try (PreparedStatement q = c.prepareStatement(sql)) {
+                if (arg != null) {
+                    q.setString(1, arg);
+                }
+                List<Entry> out = new ArrayList<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Entry(
+                                rs.getString(1),
+                                rs.getString(2),
+                                Path.of(rs.getString(3)),
+                                new PortLeases.Owner(rs.getLong(4), rs.getLong(5)),
+                                rs.getLong(6),
+                                Instant.ofEpochMilli(rs.getLong(7))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+}

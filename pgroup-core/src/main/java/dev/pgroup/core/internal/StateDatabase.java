@@ -1,0 +1,151 @@
+package dev.pgroup.core.internal;
+
+import dev.pgroup.core.PGroupException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The per-user SQLite database that holds port leases and the group registry, shared by every JVM
+ * of the user.
+ *
+ * <p>Writes run under {@code BEGIN IMMEDIATE}: deferred transactions upgrade their lock late and
+ * fail with SQLITE_BUSY storms under contention, while IMMEDIATE queues writers behind {@code
+ * busy_timeout}. WAL keeps readers from blocking the writer. The connection opens on first use, so
+ * that commands which never touch the database (status) do not pay for loading SQLite.
+ */
+public final class StateDatabase implements AutoCloseable {
+    static final int BUSY_TIMEOUT_MILLIS = 15_000;
+
+    private final Path file;
+    private Connection connection;
+    private boolean closed;
+
+    public StateDatabase(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Work inside a transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction, rolled back if it throws. */
+    public synchronized <T> T write(String what, Work<T> work) {
+        Connection c = connection();
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            boolean done = false;
+            try {
+                T result = work.run(c);
+                s.execute("COMMIT");
+                done = true;
+                return result;
+            } finally {
+                if (!done) {
+                    try {
+                        s.execute("ROLLBACK");
+                    } catch (SQLException ignored) {
+                        // The transaction may never have started; the original failure matters.
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** Runs a read outside an explicit transaction. */
+    public synchronized <T> T read(String what, Work<T> work) {
+        try {
+            return work.run(connection());
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private Connection connection() {
+        if (closed) {
+            throw new IllegalStateException("the pgroup database " + file + " is closed");
+        }
+        if (connection == null) {
+            connection = open();
+        }
+        return connection;
+    }
+
+    private Connection open() {
+        try {
+            FilePermissions.createPrivateDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new PGroupException("cannot create the directory of the pgroup database " + file + ": " + e, e);
+        }
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+                s.execute("PRAGMA journal_mode = WAL");
+                s.execute("PRAGMA synchronous = NORMAL");
+                s.execute("CREATE TABLE IF NOT EXISTS leases ("
+                        + " port INTEGER PRIMARY KEY,"
+                        + " group_id TEXT NOT NULL,"
+                        + " process TEXT NOT NULL,"
+                        + " name TEXT NOT NULL,"
+                        + " owner_pid INTEGER NOT NULL,"
+                        + " owner_start INTEGER NOT NULL,"
+                        + " created_at INTEGER NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS leases_by_group ON leases (group_id)");
+                s.execute("CREATE TABLE IF NOT EXISTS groups ("
+                        + " id TEXT PRIMARY KEY,"
+                        + " name TEXT NOT NULL,"
+                        + " dir TEXT NOT NULL,"
+                        + " owner_pid INTEGER NOT NULL,"
+                        + " owner_start INTEGER NOT NULL,"
+                        + " runsvdir_pid INTEGER NOT NULL DEFAULT 0,"
+                        + " state TEXT NOT NULL,"
+                        + " created_at INTEGER NOT NULL)");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            FilePermissions.makePrivate(file);
+            return c;
+        } catch (SQLException | IOException e) {
+            throw new PGroupException(
+                    "cannot open the pgroup database " + file + ": " + e.getMessage()
+                            + " (if the file is corrupt, delete it while no pgroup build runs; it only holds"
+                            + " port leases and the list of groups)",
+                    e);
+        }
+    }
+
+    private PGroupException failure(String what, SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        String hint = message.contains("SQLITE_BUSY") || message.contains("locked")
+                ? " (the database stayed locked by another process for " + BUSY_TIMEOUT_MILLIS / 1000 + " s)"
+                : message.contains("SQLITE_CORRUPT") || message.contains("SQLITE_NOTADB")
+                        ? " (the file is corrupt: delete it while no pgroup build runs)"
+                        : "";
+        return new PGroupException("cannot " + what + " in the pgroup database " + file + ": " + message + hint, e);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Closing only fails on a broken connection; nothing is lost.
+            }
+            connection = null;
+        }
+    }
+}
