@@ -1,0 +1,108 @@
+package dev.pgroup.maven;
+
+import dev.pgroup.core.CreateOptions;
+import dev.pgroup.core.Group;
+import dev.pgroup.core.PGroupEngine;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import javax.inject.Inject;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Creates the group: renders its templates into a fresh directory under {@code baseDir}, leases a
+ * port for each port a process names, and writes the runit service dirs and the manifest. Nothing
+ * runs yet; {@code start} does that.
+ *
+ * <p>Every port and the manifest are exported as project properties and as user properties (which
+ * failsafe hands to the test JVM as system properties): {@code pgroup.<name>.<process>.<port>},
+ * {@code pgroup.<name>.manifest}, {@code pgroup.manifest.<name>} and {@code pgroup.manifest}, so
+ * that {@code dev.pgroup.PGroup.current()} works in tests with no configuration.
+ */
+@Mojo(name = "create", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
+public class CreateMojo extends AbstractPGroupMojo {
+
+    @Inject
+    public CreateMojo(MavenProject project, MavenSession session, MojoExecution mojoExecution) {
+        super(project, session, mojoExecution);
+    }
+
+    @Override
+    protected void executeMojo() throws MojoFailureException {
+        Path dir = existingDefinitionDir();
+        BuildGroups groups = buildGroups();
+        Optional<ManagedGroup> same = findGroup();
+        if (same.isPresent()) {
+            throw duplicate(same.get().group().name(), same.get());
+        }
+        long t0 = System.nanoTime();
+        PGroupEngine engine = newEngine();
+        Group group;
+        try {
+            group = engine.create(dir, CreateOptions.defaults().withName(name()));
+        } catch (IllegalArgumentException e) {
+            engine.close();
+            throw new MojoFailureException("pgroup: <name>" + name() + "</name>: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        Optional<ManagedGroup> sameName = groups.named(projectKey(), group.name());
+        if (sameName.isPresent()) {
+            try {
+                group.terminate();
+            } finally {
+                engine.close();
+            }
+            throw duplicate(group.name(), sameName.get());
+        }
+        ManagedGroup managed =
+                new ManagedGroup(projectKey(), dir, name(), mojoExecution().getExecutionId(), engine, group);
+        groups.add(managed);
+        export(managed);
+        getLog().info("pgroup: created " + group.id() + " (" + group.processes().size() + " processes; ports "
+                + describePorts(group.ports()) + ") in " + millisSince(t0));
+        getLog().debug("pgroup: group directory " + group.directory());
+    }
+
+    private MojoFailureException duplicate(String groupName, ManagedGroup first) {
+        return new MojoFailureException("pgroup: two executions create a group named '" + groupName
+                + "' (execution '" + first.executionId() + "' and execution '"
+                + mojoExecution().getExecutionId()
+                + "'): every group of a build needs its own name; give one of them another <name> in its"
+                + " <configuration> (or a definition with another name in group.toml)");
+    }
+
+    private void export(ManagedGroup managed) {
+        Group group = managed.group();
+        String n = group.name();
+        String manifest = group.manifestFile().toString();
+        set(managed, PropertyNames.MANIFEST, manifest);
+        set(managed, PropertyNames.manifestOf(n), manifest);
+        set(managed, PropertyNames.groupProperty(n, "manifest"), manifest);
+        set(managed, PropertyNames.groupProperty(n, "id"), group.id());
+        set(managed, PropertyNames.groupProperty(n, "dir"), group.directory().toString());
+        group.ports()
+                .forEach((process, ports) -> ports.forEach(
+                        (port, number) -> set(managed, PropertyNames.port(n, process, port), number.toString())));
+    }
+
+    private void set(ManagedGroup managed, String key, String value) {
+        project().getProperties().setProperty(key, value);
+        session().getUserProperties().setProperty(key, value);
+        managed.exportedProperties().add(key);
+        getLog().debug("pgroup: " + key + "=" + value);
+    }
+
+    private static String describePorts(Map<String, Map<String, Integer>> ports) {
+        StringJoiner s = new StringJoiner(", ");
+        ports.forEach((process, named) -> named.forEach((port, number) -> s.add(process + "." + port + "=" + number)));
+        return s.length() == 0 ? "none" : s.toString();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.pgroup.maven;
+
+import dev.pgroup.core.Group;
+import java.util.Optional;
+import javax.inject.Inject;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Terminates the group: stops it, releases its ports and deletes its files. After failed
+ * integration tests it prints every process's log tail and keeps the files instead (processes
+ * stopped), saying where they are; {@code mvn clean} removes them.
+ */
+@Mojo(name = "terminate", defaultPhase = LifecyclePhase.POST_INTEGRATION_TEST, threadSafe = true)
+public class TerminateMojo extends AbstractStopMojo {
+
+    @Inject
+    public TerminateMojo(MavenProject project, MavenSession session, MojoExecution mojoExecution) {
+        super(project, session, mojoExecution);
+    }
+
+    @Override
+    protected void executeMojo() throws MojoFailureException {
+        ManagedGroup managed = requireGroup();
+        Group group = managed.group();
+        Optional<String> failure = testFailure();
+        long t0 = System.nanoTime();
+        if (failure.isPresent()) {
+            showLogs(managed, failure.get());
+            group.stop();
+            buildGroups().remove(managed);
+            managed.release();
+            getLog().warn("pgroup: kept the files of " + group.id() + " for debugging in " + group.directory()
+                    + " (processes stopped; logs under each process's log dir, see "
+                    + group.manifestFile() + ")");
+            return;
+        }
+        int ports = group.ports().values().stream().mapToInt(m -> m.size()).sum();
+        try {
+            group.terminate();
+        } finally {
+            buildGroups().remove(managed);
+            managed.release();
+            unexport(managed);
+        }
+        getLog().info("pgroup: terminated " + group.id() + " (" + ports + " ports released, files deleted) in "
+                + millisSince(t0));
+    }
+
+    private void unexport(ManagedGroup managed) {
+        String manifest = managed.group().manifestFile().toString();
+        for (String key : managed.exportedProperties()) {
+            // pgroup.manifest may point at a later group by now.
+            if (key.equals(PropertyNames.MANIFEST)
+                    && !manifest.equals(session().getUserProperties().getProperty(key))) {
+                continue;
+            }
+            project().getProperties().remove(key);
+            session().getUserProperties().remove(key);
+        }
+    }
+}
