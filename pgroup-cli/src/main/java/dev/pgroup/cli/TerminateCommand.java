@@ -1,0 +1,17 @@
+package dev.pgroup.cli;
+
+import dev.pgroup.core.PGroupEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "terminate", description = "Stop a group if it runs, release its ports and delete its directory.")
+final class TerminateCommand extends EngineCommand {
+    @Parameters(paramLabel = "ID", description = "The group id.")
+    String id;
+
+    @Override
+    int run(PGroupEngine engine) {
+        engine.open(id).terminate();
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.pgroup.cli;
+
+import dev.pgroup.core.CreateOptions;
+import dev.pgroup.core.Group;
+import dev.pgroup.core.PGroupEngine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "up",
+        description = {
+            "Create a group from DIR, start it, wait until it is ready and print its id and ports"
+                    + " (id=<id>, then <process>.<port>=<number>, one a line).",
+            "Then stay in the foreground: Ctrl-C (SIGINT) or SIGTERM stops and terminates the group,"
+                    + " so nothing is left behind. Exits 1 if the group stops by itself."
+        })
+final class UpCommand extends EngineCommand {
+    private static final long WATCH_MILLIS = 500;
+
+    @Parameters(paramLabel = "DIR", description = "The group definition directory (holds group.toml).")
+    Path definition;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "A group name instead of the one in group.toml.")
+    String name;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "How long to wait for readiness. Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Override
+    int run(PGroupEngine engine) throws InterruptedException {
+        PrintWriter out = out();
+        PrintWriter err = err();
+        // Owned by this JVM, not detached: if it is SIGKILLed, its leases count as a dead owner's.
+        Group group = engine.create(definition, CreateOptions.defaults().withName(name));
+        Thread worker = Thread.currentThread();
+        AtomicBoolean cleaned = new AtomicBoolean();
+        Runnable cleanup = () -> {
+            if (cleaned.compareAndSet(false, true)) {
+                try {
+                    group.terminate();
+                } catch (RuntimeException e) {
+                    err.println("pgroup: " + Errors.message(e));
+                    err.flush();
+                }
+            }
+        };
+        Thread hook = new Thread(
+                () -> {
+                    // Ends a start that is still waiting, which holds the group's lock.
+                    worker.interrupt();
+                    err.println("pgroup: stopping group " + group.id());
+                    err.flush();
+                    cleanup.run();
+                },
+                "pgroup-up-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean shuttingDown = false;
+        try {
+            try (Progress ignored = Progress.start(err, "starting group " + group.id(), timeout)) {
+                group.start(timeout);
+            }
+            out.println("id=" + group.id());
+            for (Map.Entry<String, Map<String, Integer>> p : group.ports().entrySet()) {
+                p.getValue().forEach((port, number) -> out.println(p.getKey() + "." + port + "=" + number));
+            }
+            out.flush();
+            err.println("pgroup: group " + group.id() + " is up; Ctrl-C stops and terminates it");
+            err.flush();
+            CountDownLatch never = new CountDownLatch(1);
+            while (group.isRunning()) {
+                never.await(WATCH_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            throw new dev.pgroup.core.PGroupException(
+                    "group " + group.id() + " stopped by itself (its runsvdir is gone); terminating it");
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                shuttingDown = true;
+            }
+            if (shuttingDown) {
+                // The hook owns the cleanup now and the JVM halts once it is done: say nothing more.
+                Thread.interrupted();
+                while (true) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                }
+            } else {
+                cleanup.run();
+            }
+        }
+    }
+}
