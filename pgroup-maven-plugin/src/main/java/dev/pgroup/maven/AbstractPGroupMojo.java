@@ -196,6 +196,10 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
         throw new MojoFailureException(s.toString());
     }
 
+    protected static String processCount(int n) {
+        return n == 1 ? "1 process" : n + " processes";
+    }
+
     protected static String millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000 + " ms";
     }

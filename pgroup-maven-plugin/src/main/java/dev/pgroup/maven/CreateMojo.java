@@ -66,8 +66,9 @@ public class CreateMojo extends AbstractPGroupMojo {
                 new ManagedGroup(projectKey(), dir, name(), mojoExecution().getExecutionId(), engine, group);
         groups.add(managed);
         export(managed);
-        getLog().info("pgroup: created " + group.id() + " (" + group.processes().size() + " processes; ports "
-                + describePorts(group.ports()) + ") in " + millisSince(t0));
+        getLog().info("pgroup: created " + group.id() + " ("
+                + processCount(group.processes().size()) + "; ports " + describePorts(group.ports()) + ") in "
+                + millisSince(t0));
         getLog().debug("pgroup: group directory " + group.directory());
     }
 

@@ -61,7 +61,7 @@ public class StartMojo extends AbstractPGroupMojo {
             throw new MojoFailureException(
                     "pgroup: " + e.getMessage() + "\n  the group's files are kept in " + group.directory(), e);
         }
-        getLog().info("pgroup: started " + group.id() + " (" + group.processes().size() + " processes) in "
-                + millisSince(t0));
+        getLog().info("pgroup: started " + group.id() + " ("
+                + processCount(group.processes().size()) + ") in " + millisSince(t0));
     }
 }
