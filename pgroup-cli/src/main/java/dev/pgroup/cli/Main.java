@@ -100,6 +100,16 @@ public final class Main implements Runnable {
             err.flush();
             return CommandLine.ExitCode.SOFTWARE;
         });
+        // Every usage error shows the usage of the command it concerns, also after a suggestion.
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine c = e.getCommandLine();
+            PrintWriter err = c.getErr();
+            err.println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            c.usage(err);
+            err.flush();
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
         return cl;
     }
 
