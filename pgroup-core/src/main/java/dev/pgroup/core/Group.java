@@ -38,8 +38,6 @@ public final class Group implements AutoCloseable {
     private final GroupLayout layout;
     private final Supervisor supervisor;
     private RuntimeSettings settings;
-    /** Held while the group runs: the JVM's reference keeps runsvdir's reaper and, later, its owner lease. */
-    private Process runsvdir;
 
     private boolean terminated;
 
@@ -143,15 +141,16 @@ public final class Group implements AutoCloseable {
         for (String p : s.names()) {
             logOffsets.put(p, sizeOf(layout.logFile(p)));
         }
+        ProcessHandle runsvdir;
         try {
-            runsvdir = supervisor.launch(s.names());
+            runsvdir = supervisor.launch(s.names(), !detached);
         } catch (IOException e) {
             throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
         }
         engine.registry().runsvdir(id, runsvdir.pid());
         Map<String, Long> pids;
         try {
-            pids = new StartWaiter(layout, supervisor, runsvdir.toHandle(), s, logOffsets).await(Deadline.in(timeout));
+            pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(Deadline.in(timeout));
         } catch (StartWaiter.Failure f) {
             StartException failure = failedStart(f.process(), f.getMessage(), f);
             throw failure;
@@ -238,9 +237,9 @@ public final class Group implements AutoCloseable {
     private void stopProcesses() {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
-        supervisor.stop(timeouts);
-        runsvdir = null;
-        engine.registry().runsvdir(id, 0);
+        if (supervisor.stop(timeouts)) {
+            engine.registry().runsvdir(id, 0);
+        }
     }
 
     /**
@@ -260,7 +259,6 @@ public final class Group implements AutoCloseable {
             }
         }
         try {
-            engine.leases().release(id);
             engine.registry().remove(id);
         } catch (RuntimeException e) {
             failure = addTo(failure, e);

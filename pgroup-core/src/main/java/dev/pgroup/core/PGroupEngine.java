@@ -247,7 +247,6 @@ public final class PGroupEngine implements AutoCloseable {
     /** Undoes a half-made create; a problem while undoing is attached to the create's failure. */
     private void rollBack(String id, Path groupDir, Throwable failure) {
         try {
-            leases.release(id);
             registry.remove(id);
         } catch (RuntimeException e) {
             failure.addSuppressed(e);

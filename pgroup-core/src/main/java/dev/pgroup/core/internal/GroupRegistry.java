@@ -53,11 +53,14 @@ public final class GroupRegistry {
         });
     }
 
+    /** Forgets a group and releases its port leases, in one transaction. */
     public void remove(String id) {
-        database.write("unregister group " + id, c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM groups WHERE id = ?")) {
-                delete.setString(1, id);
-                return delete.executeUpdate();
+        database.write("release the ports of group " + id, c -> {
+            try (PreparedStatement leases = c.prepareStatement("DELETE FROM leases WHERE group_id = ?");
+                    PreparedStatement group = c.prepareStatement("DELETE FROM groups WHERE id = ?")) {
+                leases.setString(1, id);
+                group.setString(1, id);
+                return leases.executeUpdate() + group.executeUpdate();
             }
         });
     }

@@ -80,6 +80,9 @@ public final class StartWaiter {
         final ProcessSettings settings;
         final ReadinessCheck check;
         boolean released;
+        /** When runit was asked to start it; a "down" status older than this is not a crash. */
+        Instant releasedAt;
+
         boolean ready;
         long pid;
         long nextCheckNanos;
@@ -88,6 +91,7 @@ public final class StartWaiter {
             this.settings = settings;
             this.check = check;
             this.released = settings.after().isEmpty();
+            this.releasedAt = Instant.now().minusSeconds(1); // runsvdir starts it; its status is newer
         }
     }
 
@@ -134,6 +138,7 @@ public final class StartWaiter {
                         && s.kind() != SupervisedState.Kind.NO_STATUS
                         && supervisor.bringUp(name)) {
                     t.released = true;
+                    t.releasedAt = Instant.now();
                 }
             }
             return;
@@ -157,12 +162,14 @@ public final class StartWaiter {
             }
             case DOWN, FINISH -> {
                 boolean settled = Duration.between(s.since(), Instant.now()).compareTo(SETTLE) > 0;
-                if (s.wantUp() && (t.pid != 0 || settled)) {
+                boolean sinceRelease = s.since().isAfter(t.releasedAt);
+                if (s.wantUp() && (t.pid != 0 || (settled && sinceRelease))) {
                     throw new Failure(
                             name,
                             t.pid != 0
                                     ? "exited during start (pid " + t.pid + ")"
-                                    : "exited at once: its program did not start or ended immediately");
+                                    : "exited at once: its program did not start or ended immediately (runit: " + s
+                                            + ")");
                 }
             }
             case UNREADABLE -> throw new Failure(

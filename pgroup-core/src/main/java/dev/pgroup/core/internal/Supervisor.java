@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,8 +60,13 @@ public final class Supervisor {
         }
     }
 
-    /** Launches {@code runsvdir -P <group dir>}: every service dir starts at once. */
-    public Process launch(List<String> processes) throws IOException {
+    /**
+     * Launches {@code runsvdir -P <group dir>}: every service dir starts at once. An owned group runs
+     * under an {@link OwnerWatchdog}, so it dies with this JVM; a detached one runs on its own.
+     *
+     * @return runsvdir
+     */
+    public ProcessHandle launch(List<String> processes, boolean owned) throws IOException {
         if (runsvdir().isPresent()) {
             throw new PGroupException("group " + layout.directory() + " is already started (runsvdir pid "
                     + runsvdir().get().pid() + ")");
@@ -73,24 +77,49 @@ public final class Supervisor {
         // runsvdir skips a dir whose mtime is the current second and looks again a second later.
         Files.setLastModifiedTime(
                 layout.directory(), FileTime.from(Instant.now().minusSeconds(2)));
-        ProcessBuilder pb = new ProcessBuilder(
-                        runit.runsvdir().toString(), "-P", layout.directory().toString())
-                .directory(layout.directory().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        ProcessBuilder.Redirect.appendTo(layout.runsvdirLog().toFile()));
-        pb.environment().clear();
-        pb.environment().putAll(environment);
-        Process process = pb.start();
+        ProcessHandle runsvdir;
+        if (owned) {
+            long pid = OwnerWatchdog.launch(runit.runsvdir(), layout, environment, layout.runsvdirLog());
+            runsvdir = ProcessHandle.of(pid)
+                    .orElseThrow(() -> new IOException("runsvdir exited at once; see " + layout.runsvdirLog()));
+        } else {
+            ProcessBuilder pb = new ProcessBuilder(
+                            runit.runsvdir().toString(),
+                            "-P",
+                            layout.directory().toString())
+                    .directory(layout.directory().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            layout.runsvdirLog().toFile()));
+            pb.environment().clear();
+            pb.environment().putAll(environment);
+            runsvdir = pb.start().toHandle();
+        }
         Files.writeString(
                 layout.runsvdirPidFile(),
-                process.pid() + " " + Processes.startMillis(process.toHandle()) + "\n",
+                runsvdir.pid() + " " + Processes.startMillis(runsvdir) + "\n",
                 StandardCharsets.UTF_8);
-        return process;
+        return runsvdir;
     }
 
-    /** {@code sv up} for a service that waited (with a {@code down} file) for its {@code after}. */
+    /**
+     * Brings up a service that waited (with a {@code down} file) for its {@code after}: writes 'u' to
+     * its {@code supervise/control} FIFO, which is what {@code sv up} does, without spawning sv.
+     * The FIFO is opened read-write, which never blocks, so a runsv that died cannot hang the start;
+     * {@code sv up} remains the fallback.
+     */
     public boolean bringUp(String process) {
+        Path control = layout.serviceDir(process).resolve("supervise").resolve("control");
+        try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(control.toFile(), "rw")) {
+            fifo.write('u');
+            return true;
+        } catch (IOException e) {
+            return svUp(process);
+        }
+    }
+
+    private boolean svUp(String process) {
         try {
             Process sv = new ProcessBuilder(
                             runit.sv().toString(),
@@ -110,11 +139,11 @@ public final class Supervisor {
 
     /**
      * Stops the group and waits until every service, log and runsv process of it is gone. A service
-     * still running after its stop timeout is killed. Returns the processes that had to be killed.
+     * still running after its stop timeout is killed. Returns whether anything was running.
      *
      * @param stopTimeouts per process
      */
-    public List<String> stop(Map<String, Duration> stopTimeouts) {
+    public boolean stop(Map<String, Duration> stopTimeouts) {
         Optional<ProcessHandle> runsvdir = runsvdir();
         Map<String, ProcessHandle> services = new LinkedHashMap<>();
         Map<String, ProcessHandle> loggers = new LinkedHashMap<>();
@@ -129,23 +158,27 @@ public final class Supervisor {
                 .flatMap(h -> h.parent().stream())
                 .filter(h -> h.info().command().map(c -> c.endsWith("runsv")).orElse(false))
                 .forEach(supervisors::add);
+        if (runsvdir.isEmpty() && supervisors.isEmpty() && services.isEmpty() && loggers.isEmpty()) {
+            deletePidFile();
+            return false;
+        }
         Map<String, List<ProcessHandle>> descendants = new LinkedHashMap<>();
         services.forEach((p, h) -> descendants.put(p, h.descendants().toList()));
 
         if (runsvdir.isPresent()) {
-            if (!Signals.send("HUP", List.of(runsvdir.get().pid()))) {
+            boolean sent = OwnerWatchdog.hup(layout.directory())
+                    || Signals.send("HUP", List.of(runsvdir.get().pid()));
+            if (!sent) {
                 supervisors.forEach(ProcessHandle::destroy);
             }
         } else {
             supervisors.forEach(ProcessHandle::destroy); // runsv exits on TERM after stopping its service
         }
 
-        List<String> killed = new ArrayList<>();
         for (Map.Entry<String, ProcessHandle> e : services.entrySet()) {
             Deadline deadline = Deadline.in(stopTimeouts.get(e.getKey()));
             ProcessHandle service = e.getValue();
             if (!deadline.await(() -> !Processes.isRunning(service), POLL)) {
-                killed.add(e.getKey());
                 service.destroyForcibly();
                 Deadline.in(Duration.ofSeconds(5)).await(() -> !Processes.isRunning(service), POLL);
             }
@@ -172,12 +205,17 @@ public final class Supervisor {
                 r.destroyForcibly();
             }
         });
+        OwnerWatchdog.release(layout.directory());
+        deletePidFile();
+        return true;
+    }
+
+    private void deletePidFile() {
         try {
             Files.deleteIfExists(layout.runsvdirPidFile());
         } catch (IOException e) {
             throw new PGroupException("cannot delete " + layout.runsvdirPidFile() + ": " + e, e);
         }
-        return killed;
     }
 
     /**
