@@ -53,7 +53,7 @@ public final class PGroupEngine implements AutoCloseable {
     private PGroupEngine(Builder b) {
         this.baseDir = b.baseDir.toAbsolutePath().normalize();
         this.environment = Map.copyOf(b.environment);
-        this.database = new StateDatabase(b.database);
+        this.database = new StateDatabase(b.database, b.lockTimeout);
         this.leases = new PortLeases(database, b.firstPort, b.lastPort);
         this.registry = new GroupRegistry(database);
     }
@@ -163,6 +163,99 @@ public final class PGroupEngine implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Cleans what dead owners and crashes left behind, and reports what it did:
+     *
+     * <ul>
+     *   <li>groups whose owner JVM is dead: processes stopped, ports released, files deleted;
+     *   <li>groups whose runsvdir died while their runsv processes live on, still holding {@code
+     *       supervise/lock}: those processes stopped (files and ports stay for the live owner);
+     *   <li>registered groups whose directory is gone: forgotten, ports released;
+     *   <li>leases of groups the registry does not know: released;
+     *   <li>group dirs under the base dir that the registry does not know (older than a minute, so
+     *       a create in progress is never touched): processes stopped, files deleted.
+     * </ul>
+     *
+     * Detached groups with a live runsvdir are left alone.
+     */
+    public PruneReport prune() {
+        List<String> actions = new ArrayList<>();
+        Runit runit = Runit.locate(environment);
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (GroupRegistry.Entry e : registry.all()) {
+            known.add(e.id());
+            GroupLayout layout = new GroupLayout(e.directory());
+            Supervisor supervisor = new Supervisor(runit, layout, environment);
+            boolean dirExists = Files.isDirectory(e.directory());
+            if (e.owner().isDead()) {
+                boolean stopped = dirExists && supervisor.stop(pruneTimeouts(layout));
+                deleteQuietly(e.directory(), actions);
+                registry.remove(e.id());
+                actions.add("removed group " + e.id() + ": its owner (pid "
+                        + e.owner().pid() + ") is gone" + (stopped ? "; stopped its processes" : ""));
+            } else if (!dirExists) {
+                registry.remove(e.id());
+                actions.add("forgot group " + e.id() + ": its directory " + e.directory() + " is gone");
+            } else if (supervisor.runsvdir().isEmpty() && supervisor.stop(pruneTimeouts(layout))) {
+                registry.runsvdir(e.id(), 0);
+                actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+            }
+        }
+        for (String id : leases.groupsWithLeases()) {
+            if (!known.contains(id)) {
+                int n = leases.release(id);
+                actions.add("released " + n + " port(s) of unknown group " + id);
+            }
+        }
+        if (Files.isDirectory(baseDir)) {
+            Instant cutoff = Instant.now().minusSeconds(60);
+            try (var dirs = Files.list(baseDir)) {
+                for (Path dir : dirs.toList()) {
+                    String id = dir.getFileName().toString();
+                    GroupLayout layout = new GroupLayout(dir);
+                    if (known.contains(id) || !Files.isDirectory(layout.stateDir()) || modifiedAfter(dir, cutoff)) {
+                        continue;
+                    }
+                    new Supervisor(runit, layout, environment).stop(pruneTimeouts(layout));
+                    deleteQuietly(dir, actions);
+                    actions.add("deleted " + dir + ": no group of that id is registered");
+                }
+            } catch (IOException e) {
+                actions.add("could not list " + baseDir + ": " + e);
+            }
+        }
+        return new PruneReport(actions);
+    }
+
+    /** Prune stops what nobody owns any more: processes get 3 s to exit, not their stop_timeout. */
+    private static Map<String, java.time.Duration> pruneTimeouts(GroupLayout layout) {
+        Map<String, java.time.Duration> timeouts = new LinkedHashMap<>();
+        if (Files.isRegularFile(layout.runtimeSettings())) {
+            RuntimeSettings.read(layout.runtimeSettings())
+                    .names()
+                    .forEach(n -> timeouts.put(n, java.time.Duration.ofSeconds(3)));
+        }
+        return timeouts;
+    }
+
+    private static boolean modifiedAfter(Path dir, Instant cutoff) {
+        try {
+            return Files.getLastModifiedTime(dir.resolve(GroupLayout.STATE_DIR))
+                    .toInstant()
+                    .isAfter(cutoff);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static void deleteQuietly(Path dir, List<String> actions) {
+        try {
+            FileTrees.deleteTree(dir);
+        } catch (IOException e) {
+            actions.add("could not delete " + dir + ": " + e);
+        }
+    }
+
     /** The ids of the groups under the base dir, oldest first. */
     public List<String> groupIds() {
         if (!Files.isDirectory(baseDir)) {
@@ -268,6 +361,7 @@ public final class PGroupEngine implements AutoCloseable {
         private Path baseDir = defaultBaseDir();
         private Path database = defaultDatabase();
         private Map<String, String> environment = System.getenv();
+        private java.time.Duration lockTimeout = StateDatabase.DEFAULT_LOCK_TIMEOUT;
         private int firstPort = PortLeases.defaultRange()[0];
         private int lastPort = PortLeases.defaultRange()[1];
 
@@ -310,6 +404,18 @@ public final class PGroupEngine implements AutoCloseable {
             }
             this.firstPort = first;
             this.lastPort = last;
+            return this;
+        }
+
+        /**
+         * How long to wait for another JVM's transaction on the database before failing with a
+         * clear error. Default 15 s; transactions take about a millisecond.
+         */
+        public Builder lockTimeout(java.time.Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("lock timeout must not be negative, was " + timeout);
+            }
+            this.lockTimeout = timeout;
             return this;
         }
 

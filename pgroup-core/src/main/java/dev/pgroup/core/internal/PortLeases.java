@@ -213,7 +213,7 @@ public final class PortLeases {
     }
 
     /** A port some other program listens on is skipped; SO_REUSEADDR so TIME_WAIT does not count. */
-    static boolean isBindable(int port) {
+    public static boolean isBindable(int port) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(port), 1);
@@ -228,9 +228,9 @@ public final class PortLeases {
         int ephemeralFirst = 49152; // macOS and the IANA default
         Path linux = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         if (Files.isReadable(linux)) {
-            try {
-                String[] parts = Files.readString(linux).trim().split("\\s+");
-                ephemeralFirst = Integer.parseInt(parts[0]);
+            // Not Files.readString: /proc files report size 0, and readString returned "3" here.
+            try (java.io.BufferedReader in = Files.newBufferedReader(linux)) {
+                ephemeralFirst = Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
             } catch (IOException | RuntimeException ignored) {
                 // Keep the IANA default.
             }

@@ -33,8 +33,13 @@ public final class StartWaiter {
         }
     }
 
-    /** A crash shows as "down, want up"; anything shorter-lived than this is runsv starting up. */
-    private static final Duration SETTLE = Duration.ofMillis(50);
+    /**
+     * A crash shows as "down, want up" in runsv's status. runsv writes that status once before it
+     * forks the service, too, and on a loaded machine the fork may take a while; a process never
+     * seen running must stay down this long to count as crashed. One seen running (a pid) that is
+     * down again has crashed at once. runsv waits 1 s before a restart, so neither is missed.
+     */
+    private static final Duration SETTLE = Duration.ofMillis(300);
 
     /**
      * A process without a ready check is ready once it has run this long: long enough to catch a

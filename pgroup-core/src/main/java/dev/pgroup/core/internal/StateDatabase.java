@@ -18,14 +18,17 @@ import java.sql.Statement;
  * that commands which never touch the database (status) do not pay for loading SQLite.
  */
 public final class StateDatabase implements AutoCloseable {
-    static final int BUSY_TIMEOUT_MILLIS = 15_000;
+    /** How long a writer waits for another JVM's transaction before giving up, by default. */
+    public static final java.time.Duration DEFAULT_LOCK_TIMEOUT = java.time.Duration.ofSeconds(15);
 
     private final Path file;
+    private final long busyTimeoutMillis;
     private Connection connection;
     private boolean closed;
 
-    public StateDatabase(Path file) {
+    public StateDatabase(Path file, java.time.Duration lockTimeout) {
         this.file = file.toAbsolutePath();
+        this.busyTimeoutMillis = lockTimeout.toMillis();
     }
 
     public Path file() {
@@ -90,7 +93,7 @@ public final class StateDatabase implements AutoCloseable {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+                s.execute("PRAGMA busy_timeout = " + busyTimeoutMillis);
                 s.execute("PRAGMA journal_mode = WAL");
                 s.execute("PRAGMA synchronous = NORMAL");
                 s.execute("CREATE TABLE IF NOT EXISTS leases ("
@@ -129,7 +132,7 @@ public final class StateDatabase implements AutoCloseable {
     private PGroupException failure(String what, SQLException e) {
         String message = String.valueOf(e.getMessage());
         String hint = message.contains("SQLITE_BUSY") || message.contains("locked")
-                ? " (the database stayed locked by another process for " + BUSY_TIMEOUT_MILLIS / 1000 + " s)"
+                ? " (the database stayed locked by another process for " + busyTimeoutMillis + " ms)"
                 : message.contains("SQLITE_CORRUPT") || message.contains("SQLITE_NOTADB")
                         ? " (the file is corrupt: delete it while no pgroup build runs)"
                         : "";

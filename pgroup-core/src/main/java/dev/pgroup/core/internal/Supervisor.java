@@ -186,15 +186,21 @@ public final class Supervisor {
             descendants.get(e.getKey()).stream().filter(Processes::isRunning).forEach(ProcessHandle::destroyForcibly);
         }
         // Nothing is left for runsv to supervise; it may sit in its 1 s back-off. Killing it closes
-        // the log pipe, and svlogd writes what it has and exits on EOF.
+        // the log pipe, and svlogd writes what it has and exits on EOF. Whatever else is still under
+        // a runsv (a service restarted after the snapshot, a child a service left) is stopped too.
+        Set<ProcessHandle> strays = new HashSet<>();
+        supervisors.forEach(r -> r.descendants().forEach(strays::add));
+        strays.removeAll(loggers.values());
         supervisors.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroyForcibly);
         Deadline supervisorsGone = Deadline.in(Duration.ofSeconds(5));
         supervisorsGone.await(() -> supervisors.stream().noneMatch(Processes::isRunning), POLL);
-        // runsv may have restarted a crashed service between our snapshot and its TERM.
-        for (String p : stopTimeouts.keySet()) {
-            servicePid(layout.serviceDir(p))
-                    .filter(h -> !services.containsValue(h))
-                    .ifPresent(ProcessHandle::destroyForcibly);
+        strays.removeIf(h -> !Processes.isRunning(h));
+        if (!strays.isEmpty()) {
+            strays.forEach(ProcessHandle::destroy);
+            if (!Deadline.in(Duration.ofSeconds(3))
+                    .await(() -> strays.stream().noneMatch(Processes::isRunning), POLL)) {
+                strays.forEach(ProcessHandle::destroyForcibly);
+            }
         }
         Deadline loggersGone = Deadline.in(LOGGER_EXIT_TIMEOUT);
         if (!loggersGone.await(() -> loggers.values().stream().noneMatch(Processes::isRunning), POLL)) {
