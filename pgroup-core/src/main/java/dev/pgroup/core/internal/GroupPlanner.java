@@ -164,10 +164,10 @@ public final class GroupPlanner {
                     source, 0, process.name(), "templates", "'" + template + "' escapes the process dir");
         }
         Files.createDirectories(target.getParent());
-        Files.writeString(target, out, StandardCharsets.UTF_8);
         if (Files.isExecutable(source)) {
-            FilePermissions.makeExecutable(target);
+            Spawning.writeExecutable(target, out); // a rendered script may be the program itself
         } else {
+            Files.writeString(target, out, StandardCharsets.UTF_8);
             FilePermissions.makePrivate(target);
         }
     }

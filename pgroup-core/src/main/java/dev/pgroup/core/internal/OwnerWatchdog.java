@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,7 @@ public final class OwnerWatchdog {
             if (in == null) {
                 throw new IOException("resource " + SCRIPT_RESOURCE + " is missing from pgroup-core");
             }
-            Files.write(script, in.readAllBytes());
+            Spawning.writeExecutable(script, in.readAllBytes());
         }
         ProcessBuilder pb = new ProcessBuilder(
                         "perl",
@@ -56,7 +55,7 @@ public final class OwnerWatchdog {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
-        Process watchdog = pb.start();
+        Process watchdog = Spawning.start(pb);
         OWNED.put(layout.directory(), watchdog);
         String line;
         try {

@@ -94,7 +94,7 @@ public final class Supervisor {
                             layout.runsvdirLog().toFile()));
             pb.environment().clear();
             pb.environment().putAll(environment);
-            runsvdir = pb.start().toHandle();
+            runsvdir = Spawning.start(pb).toHandle();
         }
         Files.writeString(
                 layout.runsvdirPidFile(),
@@ -121,13 +121,12 @@ public final class Supervisor {
 
     private boolean svUp(String process) {
         try {
-            Process sv = new ProcessBuilder(
+            Process sv = Spawning.start(new ProcessBuilder(
                             runit.sv().toString(),
                             "up",
                             layout.serviceDir(process).toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             return sv.waitFor() == 0;
         } catch (IOException e) {
             return false;
