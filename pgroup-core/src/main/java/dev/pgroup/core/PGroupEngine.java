@@ -88,7 +88,15 @@ public final class PGroupEngine implements AutoCloseable {
     public Group create(Path definitionDir, CreateOptions options) {
         Objects.requireNonNull(definitionDir, "definitionDir");
         Runit runit = Runit.locate(environment);
-        GroupDefinition definition = DefinitionParser.parse(definitionDir, options.name());
+        // The first database use of a JVM loads SQLite (~100 ms); let it overlap the TOML parse.
+        java.util.concurrent.CompletableFuture<Void> databaseOpen =
+                java.util.concurrent.CompletableFuture.runAsync(database::warmUp);
+        GroupDefinition definition;
+        try {
+            definition = DefinitionParser.parse(definitionDir, options.name());
+        } finally {
+            databaseOpen.join();
+        }
         Path groupDir = newGroupDirectory(definition.name());
         String id = groupDir.getFileName().toString();
         GroupLayout layout = new GroupLayout(groupDir);

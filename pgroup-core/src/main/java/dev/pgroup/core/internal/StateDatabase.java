@@ -74,6 +74,18 @@ public final class StateDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the connection now, e.g. on another thread while the caller parses a definition: the
+     * first open of a JVM loads SQLite's native code. Failures surface on the next real use.
+     */
+    public void warmUp() {
+        try {
+            read("open", c -> null);
+        } catch (RuntimeException ignored) {
+            // Reported, with context, by the operation that needs the database.
+        }
+    }
+
     private Connection connection() {
         if (closed) {
             throw new IllegalStateException("the pgroup database " + file + " is closed");
@@ -90,6 +102,7 @@ public final class StateDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new PGroupException("cannot create the directory of the pgroup database " + file + ": " + e, e);
         }
+        SqliteNativeLibrary.load(file.getParent().resolve("native"));
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = c.createStatement()) {
