@@ -31,6 +31,20 @@ class UsageIT {
     }
 
     @Test
+    void theLauncherWorksThroughASymlinkOnPath() throws Exception {
+        java.nio.file.Path bin = cli.root.resolve("bin");
+        java.nio.file.Files.createDirectories(bin);
+        java.nio.file.Files.createSymbolicLink(bin.resolve("pgroup"), Cli.LAUNCHER);
+        java.nio.file.Path script = cli.root.resolve("on-path.sh");
+        java.nio.file.Files.writeString(script, "PATH=" + bin + ":$PATH; cd /; pgroup --version\n");
+
+        Cli.Result r = cli.sh(script);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("pgroup ");
+    }
+
+    @Test
     void anUnknownCommandIsAUsageError() throws Exception {
         Cli.Result r = cli.pgroup("frobnicate");
 
