@@ -121,6 +121,7 @@ public final class PGroupEngine implements AutoCloseable {
                 for (String template : p.templates()) {
                     planner.renderTemplate(p, template);
                 }
+                prepareWorkdir(definition, p, plan);
                 checkProgram(definition, p, plan);
                 writer.write(plan, planner.readyCommand(p));
             }
@@ -322,6 +323,21 @@ public final class PGroupEngine implements AutoCloseable {
             } catch (IOException e) {
                 throw new PGroupException("cannot create a group in the base dir " + baseDir + ": " + e, e);
             }
+        }
+    }
+
+    /** A workdir inside the process dir is created; one elsewhere must exist, as the user's own dir. */
+    private static void prepareWorkdir(GroupDefinition definition, ProcessDefinition p, ProcessPlan plan)
+            throws IOException {
+        if (plan.workdir().startsWith(plan.serviceDir())) {
+            Files.createDirectories(plan.workdir());
+        } else if (!Files.isDirectory(plan.workdir())) {
+            throw new DefinitionException(
+                    definition.file(),
+                    p.line("workdir"),
+                    p.name(),
+                    "workdir",
+                    "directory " + plan.workdir() + " does not exist");
         }
     }
 
