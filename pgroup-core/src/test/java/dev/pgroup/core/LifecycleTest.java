@@ -19,12 +19,6 @@ class LifecycleTest {
     @TempDir
     Path tmp;
 
-    private Path definition(String toml) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("def-" + System.nanoTime()));
-        Files.writeString(dir.resolve("group.toml"), toml);
-        return dir;
-    }
-
     private static List<ProcessHandle> handles(Group group) {
         return group.manifest().processes().stream()
                 .map(p -> ProcessHandle.of(p.pid()).orElseThrow())
@@ -33,7 +27,8 @@ class LifecycleTest {
 
     @Test
     void crashLoopingProcessFailsFastWithItsLogTailAndLeavesNothingRunning() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 name = "crashy"
                 [[process]]
@@ -59,7 +54,8 @@ class LifecycleTest {
 
     @Test
     void programThatCannotBeExecutedFailsFast() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "script"
@@ -77,7 +73,8 @@ class LifecycleTest {
 
     @Test
     void processIgnoringTermIsKilledAfterItsStopTimeout() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "stubborn"
@@ -103,7 +100,8 @@ class LifecycleTest {
 
     @Test
     void customStopSignalIsSentInsteadOfTerm() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "graceful"
@@ -210,7 +208,8 @@ class LifecycleTest {
 
     @Test
     void afterStartsAProcessOnlyOnceItsDependencyIsReady() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "first"
@@ -236,7 +235,8 @@ class LifecycleTest {
 
     @Test
     void readyTimeoutNamesTheCheckAndStopsTheGroup() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "silent"
@@ -259,10 +259,12 @@ class LifecycleTest {
     @Test
     void shellMetacharactersInArgumentsStayLiteral() throws IOException {
         Path marker = tmp.resolve("pwned");
-        Path def = definition("[[process]]\nname = \"echo\"\n"
-                + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker
-                + ")'`;\"]\n"
-                + "ready = { log = \"touch\" }\n");
+        Path def = TestEngines.definition(
+                tmp,
+                "[[process]]\nname = \"echo\"\n"
+                        + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker
+                        + ")'`;\"]\n"
+                        + "ready = { log = \"touch\" }\n");
         try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
                 Group group = engine.create(def)) {
             group.start(Duration.ofSeconds(20));

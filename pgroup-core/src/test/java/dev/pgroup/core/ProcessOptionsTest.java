@@ -16,15 +16,10 @@ class ProcessOptionsTest {
     @TempDir
     Path tmp;
 
-    private Path definition(String toml) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("def-" + System.nanoTime()));
-        Files.writeString(dir.resolve("group.toml"), toml);
-        return dir;
-    }
-
     @Test
     void workdirAndEnvReachTheProcess() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 env = { FROM_GROUP = "group-wide", OVERRIDDEN = "group" }
                 [[process]]
@@ -48,7 +43,8 @@ class ProcessOptionsTest {
 
     @Test
     void restartNeverLeavesAnExitedProcessDown() throws Exception {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "once"
@@ -77,7 +73,8 @@ class ProcessOptionsTest {
 
     @Test
     void restartAlwaysBringsAnExitedProcessBack() throws Exception {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "again"
@@ -104,7 +101,8 @@ class ProcessOptionsTest {
 
     @Test
     void missingAbsoluteWorkdirIsADefinitionError() throws IOException {
-        Path def = definition(
+        Path def = TestEngines.definition(
+                tmp,
                 """
                 [[process]]
                 name = "lost"

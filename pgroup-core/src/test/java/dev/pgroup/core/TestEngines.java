@@ -24,6 +24,13 @@ final class TestEngines {
                 .build();
     }
 
+    /** A definition dir under {@code tmp} holding {@code toml} as its group.toml. */
+    static Path definition(Path tmp, String toml) throws java.io.IOException {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("def-" + System.nanoTime()));
+        java.nio.file.Files.writeString(dir.resolve("group.toml"), toml);
+        return dir;
+    }
+
     static Path definition(String name) {
         return Path.of("src", "test", "resources", "groups", name).toAbsolutePath();
     }

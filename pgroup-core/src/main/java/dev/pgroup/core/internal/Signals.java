@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,16 +17,6 @@ public final class Signals {
         }
         List<String> command = new ArrayList<>(List.of("kill", "-s", signal));
         pids.forEach(pid -> command.add(Long.toString(pid)));
-        try {
-            Process kill = Spawning.start(new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
-            return kill.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Spawning.runQuietly(command);
     }
 }

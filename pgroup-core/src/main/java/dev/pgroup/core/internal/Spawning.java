@@ -25,6 +25,21 @@ public final class Spawning {
         }
     }
 
+    /** Runs a short command, output discarded; true when it exits 0. */
+    public static boolean runQuietly(java.util.List<String> command) {
+        try {
+            Process p = start(new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Writes a file that will be executed, and makes it executable for the user only. */
     public static void writeExecutable(Path file, CharSequence text) throws IOException {
         writeExecutable(file, text.toString().getBytes(StandardCharsets.UTF_8));

@@ -120,20 +120,8 @@ public final class Supervisor {
     }
 
     private boolean svUp(String process) {
-        try {
-            Process sv = Spawning.start(new ProcessBuilder(
-                            runit.sv().toString(),
-                            "up",
-                            layout.serviceDir(process).toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
-            return sv.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Spawning.runQuietly(
+                List.of(runit.sv().toString(), "up", layout.serviceDir(process).toString()));
     }
 
     /**
