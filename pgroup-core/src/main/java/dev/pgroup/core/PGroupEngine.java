@@ -102,6 +102,9 @@ public final class PGroupEngine implements AutoCloseable {
         GroupLayout layout = new GroupLayout(groupDir);
         try {
             Files.createDirectory(layout.stateDir());
+            if (options.detached()) {
+                Files.createFile(layout.detachedMarker());
+            }
             Map<String, List<String>> wanted = new LinkedHashMap<>();
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
             PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : PortLeases.Owner.currentProcess();
@@ -146,18 +149,26 @@ public final class PGroupEngine implements AutoCloseable {
      * @throws PGroupException when there is no such group
      */
     public Group open(String groupId) {
-        Path dir = registry.find(groupId)
-                .map(GroupRegistry.Entry::directory)
-                .orElse(baseDir.resolve(groupId).normalize());
-        GroupLayout layout = new GroupLayout(dir);
-        if (!Names.isValidGroupId(groupId) || !Files.isRegularFile(layout.manifest())) {
-            throw new PGroupException("no group '" + groupId + "' on this machine (looked in the registry "
-                    + database.file() + " and in " + baseDir + ")" + existingGroupsHint());
+        if (!Names.isValidGroupId(groupId)) {
+            throw new PGroupException("'" + groupId + "' is not a group id (ids look like cache-host-k3f9qz)");
+        }
+        // The base dir first: status, env and logs of a local group then never load SQLite.
+        GroupLayout layout = new GroupLayout(baseDir.resolve(groupId));
+        if (!Files.isRegularFile(layout.manifest())) {
+            layout = registry.find(groupId)
+                    .map(e -> new GroupLayout(e.directory()))
+                    .filter(l -> Files.isRegularFile(l.manifest()))
+                    .orElseThrow(() -> new PGroupException("no group '" + groupId + "' on this machine (looked in "
+                            + baseDir + " and in the registry " + database.file() + ")" + existingGroupsHint()));
         }
         Manifest m = Manifest.read(layout.manifest());
-        boolean detached =
-                registry.find(groupId).map(e -> e.owner().isDetached()).orElse(false);
-        return new Group(this, m.groupId(), m.groupName(), layout, Runit.locate(environment), detached);
+        return new Group(
+                this,
+                m.groupId(),
+                m.groupName(),
+                layout,
+                Runit.locate(environment),
+                Files.exists(layout.detachedMarker()));
     }
 
     /** The groups of this user on this machine, oldest first. */

@@ -273,4 +273,30 @@ class LifecycleTest {
             assertThat(group.logTail("echo", 1).get(0)).endsWith("$(touch " + marker + ")'`;");
         }
     }
+
+    @Test
+    void runsvdirLeadsAProcessGroupOfItsOwnSoTheOwnersCtrlCCannotKillIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads /proc");
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
+            for (boolean detached : new boolean[] {false, true}) {
+                try (Group group = engine.create(
+                        TestEngines.definition("redis-single"),
+                        CreateOptions.defaults().withDetached(detached))) {
+                    group.start(Duration.ofSeconds(20));
+                    long runsvdir =
+                            Long.parseLong(Files.readString(group.directory().resolve(".pgroup/runsvdir.pid"))
+                                    .trim()
+                                    .split(" ")[0]);
+
+                    String stat = Files.readString(Path.of("/proc", Long.toString(runsvdir), "stat"));
+                    String[] afterName =
+                            stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+
+                    assertThat(Long.parseLong(afterName[2]))
+                            .as("pgrp of runsvdir, detached=" + detached)
+                            .isEqualTo(runsvdir);
+                }
+            }
+        }
+    }
 }

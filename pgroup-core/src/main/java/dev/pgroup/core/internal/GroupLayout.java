@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * &lt;group dir&gt;/.pgroup/manifest.properties          for tests (pgroup-runtime)
  * &lt;group dir&gt;/.pgroup/runtime.properties           ready checks, after, stop timeouts
  * &lt;group dir&gt;/.pgroup/runsvdir.pid                 pid and start time of the group's runsvdir
+ * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
  * </pre>
  */
 public record GroupLayout(Path directory) {
@@ -32,6 +33,11 @@ public record GroupLayout(Path directory) {
 
     public Path runsvdirPidFile() {
         return stateDir().resolve("runsvdir.pid");
+    }
+
+    /** Present for a detached group, so that opening a group needs no database. */
+    public Path detachedMarker() {
+        return stateDir().resolve("detached");
     }
 
     public Path runsvdirLog() {

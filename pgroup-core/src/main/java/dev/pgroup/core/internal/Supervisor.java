@@ -83,7 +83,12 @@ public final class Supervisor {
             runsvdir = ProcessHandle.of(pid)
                     .orElseThrow(() -> new IOException("runsvdir exited at once; see " + layout.runsvdirLog()));
         } else {
+            // A process group of its own: a Ctrl-C or hang-up aimed at the shell that created the
+            // group must not reach runsvdir (INT would kill it and orphan its runsv processes).
             ProcessBuilder pb = new ProcessBuilder(
+                            "perl",
+                            "-e",
+                            "setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die qq(pgroup: cannot exec $ARGV[0]: $!\\n)",
                             runit.runsvdir().toString(),
                             "-P",
                             layout.directory().toString())

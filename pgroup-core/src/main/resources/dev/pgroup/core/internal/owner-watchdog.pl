@@ -19,6 +19,9 @@ $| = 1;
 my $child = fork();
 die "pgroup watchdog: fork: $!\n" unless defined $child;
 if ($child == 0) {
+    # A process group of its own: Ctrl-C in the owner's terminal reaches the owner and this
+    # watchdog, never runsvdir, whose death by SIGINT would orphan its runsv processes.
+    setpgrp(0, 0);
     open(STDIN, '<', '/dev/null');
     open(STDOUT, '>&', \*STDERR);    # never write into the owner's pipe
     exec($runsvdir, '-P', $dir) or do { print STDERR "pgroup watchdog: cannot exec $runsvdir: $!\n"; exit 111 };
