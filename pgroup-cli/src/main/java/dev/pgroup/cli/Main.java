@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             EnvCommand.class,
             UpCommand.class,
+            PruneCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

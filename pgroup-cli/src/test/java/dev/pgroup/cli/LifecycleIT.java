@@ -173,6 +173,28 @@ class LifecycleIT {
         assertThat(other.resolve("groups").resolve(id)).doesNotExist();
     }
 
+    @Test
+    void pruneStopsTheOrphansOfAGroupWhoseRunsvdirWasKilled() throws Exception {
+        String id = create();
+        assertThat(cli.pgroup("start", id).exitCode()).isZero();
+        long redis;
+        try (PGroupEngine engine = cli.engine()) {
+            redis = engine.open(id).status().get(0).pid();
+        }
+        ProcessHandle runsvdir =
+                Cli.findProcess("runsvdir", cli.baseDir.resolve(id)).orElseThrow();
+        runsvdir.destroyForcibly();
+        runsvdir.onExit().get();
+        assertThat(Cli.alive(redis)).as("redis outlives its runsvdir").isTrue();
+
+        Cli.Result r = cli.pgroup("prune");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("stopped the orphaned processes of group " + id);
+        assertThat(Cli.alive(redis)).isFalse();
+        assertThat(cli.pgroup("prune").out()).contains("nothing to prune");
+    }
+
     private String create() throws Exception {
         Cli.Result r = cli.pgroup("create", Cli.definition("redis-single").toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
