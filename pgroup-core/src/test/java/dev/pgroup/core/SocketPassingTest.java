@@ -78,6 +78,40 @@ class SocketPassingTest {
     }
 
     @Test
+    void passedDaemonStartsWithNoSignalBlockedAndSigpipeNotIgnored() throws IOException {
+        // A JVM's children inherit SIGQUIT blocked and SIGPIPE ignored; the launcher undoes that.
+        Path def = definition(
+                """
+                [[process]]
+                name = "signals"
+                command = ["perl", "signals.pl"]
+                templates = ["signals.pl"]
+                ports = ["http"]
+                listen = ["http"]
+                """);
+        Files.writeString(
+                def.resolve("signals.pl"),
+                """
+                use POSIX ();
+                $| = 1;
+                my $blocked = POSIX::SigSet->new;
+                POSIX::sigprocmask(POSIX::SIG_BLOCK(), undef, $blocked);
+                my @names = grep { $blocked->ismember(POSIX->can("SIG$_")->()) } qw(QUIT TERM INT HUP CHLD USR1);
+                print "blocked=[@names] pipe=", ($SIG{PIPE} // 'DEFAULT'), "\n";
+                sleep 1 while 1;
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            group.start(START);
+
+            Matcher m =
+                    Daemons.awaitLogLine(group, "signals", "blocked=\\[(.*)\\] pipe=(\\S+)", Duration.ofSeconds(10));
+            assertThat(m.group(1)).as("blocked signals").isEmpty();
+            assertThat(m.group(2)).as("SIGPIPE disposition").isEqualTo("DEFAULT");
+        }
+    }
+
+    @Test
     void portStolenBetweenLeaseAndStartFailsTheStartFastWithTheBindError() throws IOException {
         Path def = definition(
                 """

@@ -75,6 +75,12 @@ if ($protocol eq 'systemd') {
     $ENV{NGINX} = join '', map { ($first + $_) . ';' } 0 .. $#ports;
 }
 
+# Hand the daemon a clean signal state: a JVM's child inherits SIGQUIT blocked and SIGPIPE and
+# SIGXFSZ ignored, through runsvdir and runsv, and a blocked QUIT stops gunicorn's workers from
+# ever exiting.
+POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new()) or fail("cannot reset the signal mask: $!");
+$SIG{$_} = 'DEFAULT' for qw(PIPE XFSZ);
+
 my $tmp = "$marker.$$";
 open(my $m, '>', $tmp) or fail("cannot write $tmp: $!");
 print $m "$$\n";
