@@ -185,10 +185,10 @@ public final class GroupPlanner {
                     source, 0, process.name(), "templates", "'" + template + "' escapes the process dir");
         }
         Files.createDirectories(target.getParent());
-        Files.writeString(target, out, StandardCharsets.UTF_8);
         if (Files.isExecutable(source)) {
-            FilePermissions.makeExecutable(target);
+            Spawns.writeExecutable(target, out); // it may be the command: see Spawns
         } else {
+            Files.writeString(target, out, StandardCharsets.UTF_8);
             FilePermissions.makePrivate(target);
         }
     }

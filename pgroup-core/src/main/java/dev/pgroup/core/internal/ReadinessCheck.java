@@ -278,10 +278,9 @@ public interface ReadinessCheck {
         @Override
         public boolean isReady() {
             try {
-                Process p = new ProcessBuilder(script.toString())
+                Process p = Spawns.start(new ProcessBuilder(script.toString())
                         .directory(workdir.toFile())
-                        .redirectErrorStream(true)
-                        .start();
+                        .redirectErrorStream(true));
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                 int code = p.waitFor();
                 if (code == 0) {

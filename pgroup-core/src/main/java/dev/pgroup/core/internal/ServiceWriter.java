@@ -4,7 +4,6 @@ import static dev.pgroup.core.internal.Shell.quote;
 import static dev.pgroup.core.internal.Shell.quoteAll;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,7 +134,6 @@ public final class ServiceWriter {
     }
 
     private static void script(Path file, CharSequence text) throws IOException {
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        FilePermissions.makeExecutable(file);
+        Spawns.writeExecutable(file, text);
     }
 }

@@ -19,10 +19,9 @@ public final class Signals {
         List<String> command = new ArrayList<>(List.of("kill", "-s", signal));
         pids.forEach(pid -> command.add(Long.toString(pid)));
         try {
-            Process kill = new ProcessBuilder(command)
+            Process kill = Spawns.start(new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             return kill.waitFor() == 0;
         } catch (IOException e) {
             return false;

@@ -33,9 +33,6 @@ public final class StartWaiter {
         }
     }
 
-    /** A crash shows as "down, want up"; anything shorter-lived than this is runsv starting up. */
-    private static final Duration SETTLE = Duration.ofMillis(50);
-
     /**
      * A process without a ready check is ready once it has run this long: long enough to catch a
      * program that exits at once on bad config, short enough not to slow a test down much. Give a
@@ -158,8 +155,7 @@ public final class StartWaiter {
                 }
             }
             case DOWN, FINISH -> {
-                boolean settled = Duration.between(s.since(), Instant.now()).compareTo(SETTLE) > 0;
-                if (s.wantUp() && (t.pid != 0 || settled)) {
+                if (s.wantUp() && (t.pid != 0 || exitedAfterStarting(name, s))) {
                     throw new Failure(
                             name,
                             t.pid != 0
@@ -173,6 +169,18 @@ public final class StartWaiter {
                 // runsvdir has not started its runsv yet.
             }
         }
+    }
+
+    /**
+     * Whether a "down, want up" status is runsv's record of an exit rather than the one it writes
+     * when it starts, before it has forked the service: that one is dated when runsv started, and a
+     * loaded machine can take far longer than any fixed settle time to get from there to the fork.
+     * runsv starts the log service first, so an exit is dated at or after the logger's start, and
+     * the status written at runsv's start is dated before it.
+     */
+    private boolean exitedAfterStarting(String name, SupervisedState s) {
+        SupervisedState logger = SupervisedState.read(layout.serviceDir(name).resolve("log"));
+        return logger.kind() == SupervisedState.Kind.RUN && !logger.since().isAfter(s.since());
     }
 
     private Tracked firstNotReady() {

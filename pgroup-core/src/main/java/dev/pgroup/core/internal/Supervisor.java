@@ -81,7 +81,7 @@ public final class Supervisor {
                         ProcessBuilder.Redirect.appendTo(layout.runsvdirLog().toFile()));
         pb.environment().clear();
         pb.environment().putAll(environment);
-        Process process = pb.start();
+        Process process = Spawns.start(pb);
         Files.writeString(
                 layout.runsvdirPidFile(),
                 process.pid() + " " + Processes.startMillis(process.toHandle()) + "\n",
@@ -92,13 +92,12 @@ public final class Supervisor {
     /** {@code sv up} for a service that waited (with a {@code down} file) for its {@code after}. */
     public boolean bringUp(String process) {
         try {
-            Process sv = new ProcessBuilder(
+            Process sv = Spawns.start(new ProcessBuilder(
                             runit.sv().toString(),
                             "up",
                             layout.serviceDir(process).toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             return sv.waitFor() == 0;
         } catch (IOException e) {
             return false;
