@@ -61,7 +61,13 @@ class ConcurrentSocketPassingTest {
         Files.writeString(def.resolve("echo.pl"), ECHO);
         List<Group> groups = new ArrayList<>();
         List<ProcessHandle> processes = new ArrayList<>();
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
+        // A range of its own in the shared database: 100 leases would starve the test classes that
+        // run beside this one if the default range is narrow.
+        try (PGroupEngine engine = PGroupEngine.builder()
+                .baseDir(tmp.resolve("base"))
+                .database(TestEngines.DATABASE)
+                .portRange(21000, 21999)
+                .build()) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try {
                 List<Future<Group>> started = new ArrayList<>();
