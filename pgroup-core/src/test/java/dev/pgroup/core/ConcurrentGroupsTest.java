@@ -47,9 +47,7 @@ class ConcurrentGroupsTest {
                     int port = g.port("redis", "main");
                     assertThat(ports.add(port)).as("port %d leased twice", port).isTrue();
                     assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
-                    processes.add(
-                            ProcessHandle.of(g.manifest().processes().get(0).pid())
-                                    .orElseThrow());
+                    processes.add(ProcessHandle.of(g.manifest().processes().get(0).pid()).orElseThrow());
                 }
                 assertThat(ports).hasSize(GROUPS);
             } finally {
