@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what pgroup and its tests need and is missing: runit, redis-server, lighttpd, perl.
+# Installs what pgroup and its tests need and is missing: runit, redis-server, lighttpd, perl, and
+# the daemons of the socket passing tests: nginx and gunicorn.
 # Idempotent: it installs nothing that is already on PATH. Uses apt-get, dnf or brew.
 set -euo pipefail
 
@@ -8,11 +9,13 @@ command -v runsvdir >/dev/null 2>&1 || need+=(runit)
 command -v redis-server >/dev/null 2>&1 || need+=(redis)
 command -v lighttpd >/dev/null 2>&1 && [ -x "$(command -v lighttpd)" ] || [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
 command -v perl >/dev/null 2>&1 || need+=(perl)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v gunicorn >/dev/null 2>&1 || need+=(gunicorn)
 command -v java >/dev/null 2>&1 || need+=(java)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: runit, redis-server, lighttpd, perl, java and maven are installed"
+  echo "setup: runit, redis-server, lighttpd, perl, nginx, gunicorn, java and maven are installed"
   exit 0
 fi
 echo "setup: installing ${need[*]}"
@@ -30,6 +33,8 @@ pkgs_for() {
     case "$manager:$n" in
       apt:redis) out+=(redis-server) ;;
       apt:java) out+=(openjdk-17-jdk-headless) ;;
+      apt:nginx) out+=(nginx-light) ;;
+      dnf:gunicorn) out+=(python3-gunicorn) ;;
       dnf:java) out+=(java-17-openjdk-devel) ;;
       brew:java) out+=(openjdk@17) ;;
       *) out+=("$n") ;;
@@ -48,13 +53,14 @@ elif command -v brew >/dev/null 2>&1; then
   brew install $(pkgs_for brew "${need[@]}")
 else
   echo "setup: cannot install ${need[*]}: no apt-get, dnf or brew found." >&2
-  echo "setup: install runit (runsvdir, runsv, sv, svlogd), redis-server, lighttpd and perl by hand." >&2
+  echo "setup: install runit (runsvdir, runsv, sv, svlogd), redis-server, lighttpd, perl, nginx and gunicorn by hand." >&2
   exit 1
 fi
 
-for tool in runsvdir sv svlogd redis-server perl; do
+for tool in runsvdir sv svlogd redis-server perl gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is still missing after the install" >&2; exit 1; }
 done
-# Debian installs redis-server and lighttpd as system services; in a container nothing starts them,
+[ -x "$(command -v nginx || echo /usr/sbin/nginx)" ] || { echo "setup: nginx is still missing after the install" >&2; exit 1; }
+# Debian installs redis-server, lighttpd and nginx as system services; in a container nothing starts them,
 # and pgroup never needs them running: it starts its own instances.
 echo "setup: done"

@@ -40,6 +40,8 @@ public final class DefinitionParser {
             "name",
             "command",
             "ports",
+            "listen",
+            "listen_protocol",
             "templates",
             "ready",
             "env",
@@ -197,7 +199,14 @@ public final class DefinitionParser {
             templates.add(template(template, name, lines.get("templates")));
         }
 
+        ListenSpec listen = listen(t, name, ports);
         ReadySpec ready = ready(t, name, ports);
+        if (ready.kind() == ReadySpec.Kind.NONE
+                && !listen.isEmpty()
+                && listen.ports().containsAll(ports)) {
+            // Every port already accepts before the daemon runs: nothing to poll.
+            ready = ReadySpec.SOCKET_PASSED;
+        }
         Map<String, String> env = env(t, name);
         List<String> after = strings(t, "after", name);
 
@@ -239,7 +248,67 @@ public final class DefinitionParser {
                     "'" + restartText + "' is not one of always, on-failure, never");
         }
         return new ProcessDefinition(
-                name, command, ports, templates, ready, env, after, workdir, signal, stopTimeout, restart, lines);
+                name,
+                command,
+                ports,
+                templates,
+                ready,
+                listen,
+                env,
+                after,
+                workdir,
+                signal,
+                stopTimeout,
+                restart,
+                lines);
+    }
+
+    /** {@code listen = ["http"]} and {@code listen_protocol}: ports pgroup binds and passes. */
+    private ListenSpec listen(TomlTable t, String process, List<String> ports) {
+        List<String> listen = strings(t, "listen", process);
+        int line = line(t, "listen");
+        Set<String> seen = new HashSet<>();
+        for (String port : listen) {
+            requirePort(port, ports, process, line, "listen");
+            if (!seen.add(port)) {
+                throw new DefinitionException(file, line, process, "listen", "duplicate port name '" + port + "'");
+            }
+        }
+        String protocolText = optionalString(t, "listen_protocol", process, null);
+        if (protocolText == null) {
+            return listen.isEmpty() ? ListenSpec.NONE : new ListenSpec(ListenSpec.Protocol.SYSTEMD, listen);
+        }
+        int protocolLine = line(t, "listen_protocol");
+        List<String> names = java.util.Arrays.stream(ListenSpec.Protocol.values())
+                .map(ListenSpec.Protocol::tomlName)
+                .toList();
+        ListenSpec.Protocol protocol = java.util.Arrays.stream(ListenSpec.Protocol.values())
+                .filter(p -> p.tomlName().equals(protocolText))
+                .findFirst()
+                .orElseThrow(() -> new DefinitionException(
+                        file,
+                        protocolLine,
+                        process,
+                        "listen_protocol",
+                        "'" + protocolText + "' is not one of " + String.join(", ", names)
+                                + Names.didYouMean(protocolText, names)));
+        if (listen.isEmpty()) {
+            throw new DefinitionException(
+                    file,
+                    protocolLine,
+                    process,
+                    "listen_protocol",
+                    "has nothing to pass: name the ports too, e.g. listen = [\"http\"]");
+        }
+        if (protocol == ListenSpec.Protocol.STDIN && listen.size() != 1) {
+            throw new DefinitionException(
+                    file,
+                    line,
+                    process,
+                    "listen",
+                    "the stdin protocol passes exactly one socket, on fd 0; listen has " + listen);
+        }
+        return new ListenSpec(protocol, listen);
     }
 
     /** Checks a template path: relative, inside the definition dir (symlinks too), a regular file. */

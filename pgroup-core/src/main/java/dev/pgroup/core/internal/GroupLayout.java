@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * &lt;group dir&gt;/.pgroup/runtime.properties           ready checks, after, stop timeouts
  * &lt;group dir&gt;/.pgroup/runsvdir.pid                 pid and start time of the group's runsvdir
  * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
+ * &lt;group dir&gt;/.pgroup/listen.pl                    the socket passing launcher
+ * &lt;group dir&gt;/.pgroup/&lt;process&gt;.listening        pid of a launcher whose sockets all listen
  * </pre>
  */
 public record GroupLayout(Path directory) {
@@ -42,6 +44,16 @@ public record GroupLayout(Path directory) {
 
     public Path runsvdirLog() {
         return stateDir().resolve("runsvdir.log");
+    }
+
+    /** The socket passing launcher, shared by the group's processes. */
+    public Path listenLauncher() {
+        return stateDir().resolve("listen.pl");
+    }
+
+    /** Where the launcher writes its pid once the process's passed sockets listen. */
+    public Path listenMarker(String process) {
+        return stateDir().resolve(process + ".listening");
     }
 
     public Path serviceDir(String process) {

@@ -114,6 +114,9 @@ public final class GroupPlanner {
                     }
                     case LOG -> render(ph, p.ready().argument(), p, "ready", "ready.log");
                     case COMMAND, NONE -> "";
+                    case SOCKET_PASSED -> p.listen().ports().stream()
+                            .map(name -> "127.0.0.1:" + own.get(name))
+                            .collect(java.util.stream.Collectors.joining(" "));
                 };
         return new ProcessPlan(
                 p.name(),
@@ -126,10 +129,28 @@ public final class GroupPlanner {
                 own,
                 p.ready().kind(),
                 readyTarget,
+                passing(p, own, path),
                 p.after(),
                 p.stopSignal(),
                 p.stopTimeout(),
                 p.restart());
+    }
+
+    private SocketPassing passing(ProcessDefinition p, Map<String, Integer> own, String path) {
+        if (p.listen().isEmpty()) {
+            return null;
+        }
+        Path perl = Executables.find("perl", path)
+                .orElseThrow(() -> new DefinitionException(
+                        definition.file(),
+                        p.line("listen"),
+                        p.name(),
+                        "listen",
+                        "socket passing runs pgroup's perl launcher, but perl is not on PATH (" + path + ")"));
+        Map<String, Integer> passed = new LinkedHashMap<>();
+        p.listen().ports().forEach(name -> passed.put(name, own.get(name)));
+        return new SocketPassing(
+                p.listen().protocol(), passed, perl, layout.listenLauncher(), layout.listenMarker(p.name()));
     }
 
     /** The rendered ready command, run by the generated {@code check} script. */

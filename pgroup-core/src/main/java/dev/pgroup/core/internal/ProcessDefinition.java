@@ -12,6 +12,7 @@ import java.util.Map;
  * @param ports names of the ports to lease for it
  * @param templates files of the definition dir to render into the process dir, relative paths
  * @param ready how to tell it is ready
+ * @param listen ports pgroup binds and passes to it (socket passing)
  * @param env extra environment variables
  * @param after processes that must be ready before this one starts
  * @param workdir working directory, relative to the process dir, or absolute; null for the process dir
@@ -26,6 +27,7 @@ public record ProcessDefinition(
         List<String> ports,
         List<String> templates,
         ReadySpec ready,
+        ListenSpec listen,
         Map<String, String> env,
         List<String> after,
         String workdir,
@@ -78,6 +80,7 @@ public record ProcessDefinition(
      */
     public record ReadySpec(Kind kind, String argument, List<String> command) {
         public static final ReadySpec NONE = new ReadySpec(Kind.NONE, null, List.of());
+        public static final ReadySpec SOCKET_PASSED = new ReadySpec(Kind.SOCKET_PASSED, null, List.of());
 
         public ReadySpec {
             command = List.copyOf(command);
@@ -88,7 +91,12 @@ public record ProcessDefinition(
             TCP,
             HTTP,
             LOG,
-            COMMAND
+            COMMAND,
+            /**
+             * Not written: every port of the process is passed, so it is ready as soon as pgroup's
+             * launcher has bound them and exec'd it.
+             */
+            SOCKET_PASSED
         }
     }
 }

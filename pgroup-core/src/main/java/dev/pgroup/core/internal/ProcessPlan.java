@@ -22,6 +22,7 @@ import java.util.Map;
  * @param ready the ready check with its target rendered: a port for tcp, a URL for http, a regex for
  *     log, nothing for command (the generated {@code check} script runs it)
  * @param readyTarget see {@code ready}
+ * @param passing how its sockets are bound and passed, or null when none are
  * @param after processes that must be ready first
  * @param stopSignal the signal runit sends to stop it
  * @param stopTimeout how long it may take before it is killed
@@ -38,6 +39,7 @@ public record ProcessPlan(
         Map<String, Integer> ports,
         ReadySpec.Kind ready,
         String readyTarget,
+        SocketPassing passing,
         List<String> after,
         String stopSignal,
         Duration stopTimeout,

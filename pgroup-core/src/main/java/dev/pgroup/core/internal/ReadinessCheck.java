@@ -38,9 +38,18 @@ public interface ReadinessCheck {
         return new Fixed("running");
     }
 
-    /** Ready at once: pgroup bound the socket itself and passed it, so it already accepts. */
-    static ReadinessCheck socketPassed() {
-        return new Fixed("socket passed");
+    /**
+     * Ready as soon as it runs with its sockets: pgroup's launcher bound them and passed them, so
+     * they accept before the daemon even starts. The launcher writes its pid to {@code marker} once
+     * every socket listens and then execs the daemon, which keeps that pid; so the check is a file
+     * read, not a connection. A bind that failed never writes the marker: the launcher exits, and
+     * start fails on that exit.
+     *
+     * @param serviceDir the runit service dir, whose supervised pid must match the marker
+     * @param addresses what was bound, for messages
+     */
+    static ReadinessCheck socketPassed(Path marker, Path serviceDir, String addresses) {
+        return new SocketPassed(marker, serviceDir, addresses);
     }
 
     static ReadinessCheck tcp(int port) {
@@ -70,6 +79,51 @@ public interface ReadinessCheck {
         @Override
         public String lastProblem() {
             return "";
+        }
+    }
+
+    final class SocketPassed implements ReadinessCheck {
+        private final Path marker;
+        private final Path serviceDir;
+        private final String addresses;
+        private String problem = "not tried yet";
+
+        SocketPassed(Path marker, Path serviceDir, String addresses) {
+            this.marker = marker;
+            this.serviceDir = serviceDir;
+            this.addresses = addresses;
+        }
+
+        @Override
+        public boolean isReady() {
+            long pid = SupervisedState.read(serviceDir).pid();
+            String written;
+            try {
+                written = Files.readString(marker, StandardCharsets.US_ASCII).strip();
+            } catch (IOException e) {
+                problem = "the launcher of pid " + pid + " has not bound the sockets yet";
+                return false;
+            }
+            if (pid != 0 && written.equals(Long.toString(pid))) {
+                return true;
+            }
+            problem = "the sockets were bound by pid " + written + ", runit supervises pid " + pid;
+            return false;
+        }
+
+        @Override
+        public String description() {
+            return "socket passed, " + addresses + " bound by pgroup's launcher (" + marker + ")";
+        }
+
+        @Override
+        public String lastProblem() {
+            return problem;
+        }
+
+        @Override
+        public long pauseMillis() {
+            return 0; // one small file read
         }
     }
 

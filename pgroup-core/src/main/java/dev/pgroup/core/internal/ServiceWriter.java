@@ -41,7 +41,12 @@ public final class ServiceWriter {
                 .append('=')
                 .append(quote(value))
                 .append('\n'));
-        run.append("exec ").append(quoteAll(p.command())).append('\n');
+        List<String> command = p.command();
+        if (p.passing() != null) {
+            p.passing().installLauncher();
+            command = p.passing().wrap(p.name(), command);
+        }
+        run.append("exec ").append(quoteAll(command)).append('\n');
         script(dir.resolve("run"), run);
 
         script(
@@ -100,6 +105,9 @@ public final class ServiceWriter {
                     + quote(p.readyTarget()) + "\n";
             case LOG -> "exec perl -ne 'BEGIN { $re = shift } s/^\\S+ //; if (/$re/) { $found = 1; last } END { exit($found ? 0 : 1) }' "
                     + quote(p.readyTarget()) + " " + quote(p.logFile().toString()) + "\n";
+            case SOCKET_PASSED -> "# The launcher writes its pid once the passed sockets listen; exec keeps that pid.\n"
+                    + "[ \"$(cat " + quote(p.passing().marker().toString())
+                    + " 2>/dev/null)\" = \"$(cat supervise/pid)\" ]\n";
             case COMMAND -> {
                 StringBuilder s = new StringBuilder("cd ")
                         .append(quote(p.workdir().toString()))

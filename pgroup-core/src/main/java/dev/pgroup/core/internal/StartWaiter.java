@@ -34,14 +34,6 @@ public final class StartWaiter {
     }
 
     /**
-     * A crash shows as "down, want up" in runsv's status. runsv writes that status once before it
-     * forks the service, too, and on a loaded machine the fork may take a while; a process never
-     * seen running must stay down this long to count as crashed. One seen running (a pid) that is
-     * down again has crashed at once. runsv waits 1 s before a restart, so neither is missed.
-     */
-    private static final Duration SETTLE = Duration.ofMillis(300);
-
-    /**
      * A process without a ready check is ready once it has run this long: long enough to catch a
      * program that exits at once on bad config, short enough not to slow a test down much. Give a
      * ready check to be faster and surer.
@@ -76,6 +68,8 @@ public final class StartWaiter {
             case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
             case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
+            case SOCKET_PASSED -> ReadinessCheck.socketPassed(
+                    layout.listenMarker(p.name()), layout.serviceDir(p.name()), p.readyTarget());
             case COMMAND -> ReadinessCheck.command(
                     layout.serviceDir(p.name()).resolve("check"), layout.serviceDir(p.name()));
         };
@@ -85,8 +79,6 @@ public final class StartWaiter {
         final ProcessSettings settings;
         final ReadinessCheck check;
         boolean released;
-        /** When runit was asked to start it; a "down" status older than this is not a crash. */
-        Instant releasedAt;
 
         boolean ready;
         long pid;
@@ -96,7 +88,6 @@ public final class StartWaiter {
             this.settings = settings;
             this.check = check;
             this.released = settings.after().isEmpty();
-            this.releasedAt = Instant.now().minusSeconds(1); // runsvdir starts it; its status is newer
         }
     }
 
@@ -143,7 +134,6 @@ public final class StartWaiter {
                         && s.kind() != SupervisedState.Kind.NO_STATUS
                         && supervisor.bringUp(name)) {
                     t.released = true;
-                    t.releasedAt = Instant.now();
                 }
             }
             return;
@@ -166,9 +156,7 @@ public final class StartWaiter {
                 }
             }
             case DOWN, FINISH -> {
-                boolean settled = Duration.between(s.since(), Instant.now()).compareTo(SETTLE) > 0;
-                boolean sinceRelease = s.since().isAfter(t.releasedAt);
-                if (s.wantUp() && (t.pid != 0 || (settled && sinceRelease))) {
+                if (s.wantUp() && (t.pid != 0 || exitedAfterStarting(name, s))) {
                     throw new Failure(
                             name,
                             t.pid != 0
@@ -183,6 +171,18 @@ public final class StartWaiter {
                 // runsvdir has not started its runsv yet.
             }
         }
+    }
+
+    /**
+     * Whether a "down, want up" status is runsv's record of an exit rather than the one it writes
+     * when it starts, before it has forked the service: that one is dated when runsv started, and a
+     * loaded machine can take far longer than any fixed settle time to get from there to the fork.
+     * runsv starts the log service first, so an exit is dated at or after the logger's start, and
+     * the status written at runsv's start is dated before it.
+     */
+    private boolean exitedAfterStarting(String name, SupervisedState s) {
+        SupervisedState logger = SupervisedState.read(layout.serviceDir(name).resolve("log"));
+        return logger.kind() == SupervisedState.Kind.RUN && !logger.since().isAfter(s.since());
     }
 
     private Tracked firstNotReady() {

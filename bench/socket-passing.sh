@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmark: start() called -> first HTTP 200 from lighttpd, socket passed by pgroup against the
+# same lighttpd with a tcp ready check. Usage: bench/socket-passing.sh [rounds]   (default 30).
+# Builds pgroup-runtime and pgroup-core in place (target/), installs nothing into ~/.m2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-30}
+cp=$(mktemp)
+trap 'rm -f "$cp"' EXIT
+mvn -B -q -o package dependency:build-classpath -DskipTests -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$cp" -pl pgroup-runtime,pgroup-core >/dev/null
+java -cp "pgroup-core/target/classes:pgroup-runtime/target/classes:$(cat "$cp")" \
+  bench/SocketPassingBench.java "$rounds" examples/socket-passing/lighttpd
