@@ -114,8 +114,9 @@ def interrupt = { String name, String signal ->
                 "group gone ${(System.nanoTime() - signalled).intdiv(1_000_000)} ms after the signal"
         return [groupId: groupId, groupDir: groupDir, exited: exited, mavenPid: maven.pid(), group: group]
     } finally {
-        // Whatever failed above, nothing of this build survives it.
-        ([maven] + started).findAll { it.isAlive() }.each { it.destroyForcibly() }
+        // Whatever failed above, nothing of this build survives it: its processes, by pid.
+        def all = [maven] + started + (maven.isAlive() ? maven.descendants().toList() : [])
+        all.findAll { it.isAlive() }.each { it.destroyForcibly() }
     }
 }
 

@@ -55,7 +55,8 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
 
     /**
      * Where group directories are created, one per group, named after the group id. Kept after
-     * failed integration tests for debugging.
+     * failed integration tests for debugging. {@code prune} deletes the directories here that no
+     * group is registered for.
      */
     @Parameter(property = PropertyNames.BASE_DIR, defaultValue = "${project.build.directory}/pgroup", required = true)
     private File baseDir;
