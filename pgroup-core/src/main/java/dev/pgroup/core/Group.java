@@ -26,7 +26,8 @@ import java.util.Optional;
  * One group of processes: created, then started and stopped any number of times, then terminated.
  * {@link #close()} terminates, so try-with-resources leaves nothing behind.
  *
- * <p>Methods are synchronized: one group is driven by one caller at a time.
+ * <p>start, stop and terminate are synchronized: one caller drives a group at a time. status and
+ * isRunning only read runit's files, so another thread can watch a start in progress.
  */
 public final class Group implements AutoCloseable {
     /** Lines of a process's log shown in an error. */
@@ -120,7 +121,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** Whether the group's runsvdir runs. */
-    public synchronized boolean isRunning() {
+    public boolean isRunning() {
         return supervisor.runsvdir().isPresent();
     }
 
@@ -193,7 +194,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** The state of each process, in definition order. Reads runit's files; spawns nothing. */
-    public synchronized List<ProcessStatus> status() {
+    public List<ProcessStatus> status() {
         boolean running = supervisor.runsvdir().isPresent();
         Instant now = Instant.now();
         List<ProcessStatus> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.internal.Deadline;
 import dev.pgroup.core.internal.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -297,6 +298,66 @@ class LifecycleTest {
                             .isEqualTo(runsvdir);
                 }
             }
+        }
+    }
+
+    @Test
+    void servicesStartWithNoSignalBlockedThoughTheJvmBlocksSigquit() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads /proc");
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "mask"
+                command = ["sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status; echo done; exec sleep 60"]
+                ready = { log = "^done$" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
+            for (boolean detached : new boolean[] {false, true}) {
+                try (Group group = engine.create(def, CreateOptions.defaults().withDetached(detached))) {
+                    group.start(Duration.ofSeconds(20));
+
+                    List<String> log = group.logTail("mask", 3);
+
+                    assertThat(log).anySatisfy(l -> assertThat(l).endsWith("SigBlk:\t0000000000000000"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedStartStillStopsEverything() throws Exception {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "slow"
+                command = ["sleep", "60"]
+                ports = ["main"]
+                ready = { tcp = "main" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            Thread starter = Thread.currentThread();
+            Thread interrupter = new Thread(() -> {
+                Deadline.in(Duration.ofSeconds(10))
+                        .await(() -> group.status().get(0).state() == ProcessState.RUN, Duration.ofMillis(5));
+                starter.interrupt();
+            });
+            interrupter.start();
+
+            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(30)));
+            boolean wasInterrupted = Thread.interrupted();
+            interrupter.join();
+
+            assertThat(e.getMessage()).contains("interrupted");
+            assertThat(wasInterrupted).as("the interrupt flag is restored").isTrue();
+            assertThat(group.isRunning()).isFalse();
+            assertThat(ProcessHandle.allProcesses().filter(Processes::isRunning).filter(h -> h.info()
+                            .commandLine()
+                            .orElse("")
+                            .contains(group.directory().toString())))
+                    .isEmpty();
         }
     }
 }

@@ -85,10 +85,13 @@ public final class Supervisor {
         } else {
             // A process group of its own: a Ctrl-C or hang-up aimed at the shell that created the
             // group must not reach runsvdir (INT would kill it and orphan its runsv processes).
+            // And a clean signal mask: the JVM blocks SIGQUIT, and services would inherit that.
             ProcessBuilder pb = new ProcessBuilder(
                             "perl",
                             "-e",
-                            "setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die qq(pgroup: cannot exec $ARGV[0]: $!\\n)",
+                            "setpgrp(0, 0); require POSIX; POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());"
+                                    + " $SIG{$_} = 'DEFAULT' for qw(PIPE XFSZ QUIT INT HUP TERM);"
+                                    + " exec { $ARGV[0] } @ARGV or die qq(pgroup: cannot exec $ARGV[0]: $!\\n)",
                             runit.runsvdir().toString(),
                             "-P",
                             layout.directory().toString())
@@ -136,6 +139,19 @@ public final class Supervisor {
      * @param stopTimeouts per process
      */
     public boolean stop(Map<String, Duration> stopTimeouts) {
+        // Cleanup must finish even for an interrupted caller (a cancelled start, a shutdown hook):
+        // the waits below would return at once, and the kills after them would be skipped.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return stopUninterrupted(stopTimeouts);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean stopUninterrupted(Map<String, Duration> stopTimeouts) {
         Optional<ProcessHandle> runsvdir = runsvdir();
         Map<String, ProcessHandle> services = new LinkedHashMap<>();
         Map<String, ProcessHandle> loggers = new LinkedHashMap<>();

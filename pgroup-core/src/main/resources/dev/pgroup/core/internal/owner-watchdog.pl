@@ -22,6 +22,11 @@ if ($child == 0) {
     # A process group of its own: Ctrl-C in the owner's terminal reaches the owner and this
     # watchdog, never runsvdir, whose death by SIGINT would orphan its runsv processes.
     setpgrp(0, 0);
+    # The JVM blocks SIGQUIT in its threads, and a child inherits the mask through every exec:
+    # services would never see QUIT (nginx's and gunicorn's graceful stop). Start them clean.
+    require POSIX;
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
+    $SIG{$_} = 'DEFAULT' for qw(PIPE XFSZ QUIT INT HUP TERM);
     open(STDIN, '<', '/dev/null');
     open(STDOUT, '>&', \*STDERR);    # never write into the owner's pipe
     exec($runsvdir, '-P', $dir) or do { print STDERR "pgroup watchdog: cannot exec $runsvdir: $!\n"; exit 111 };
