@@ -221,12 +221,8 @@ public final class PGroupEngine implements AutoCloseable {
                 actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
             }
         }
-        for (String id : leases.groupsWithLeases()) {
-            if (!known.contains(id)) {
-                int n = leases.release(id);
-                actions.add("released " + n + " port(s) of unknown group " + id);
-            }
-        }
+        leases.releaseUnregistered()
+                .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
         if (Files.isDirectory(baseDir)) {
             Instant cutoff = Instant.now().minusSeconds(60);
             try (var dirs = Files.list(baseDir)) {

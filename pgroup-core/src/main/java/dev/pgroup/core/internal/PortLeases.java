@@ -170,17 +170,26 @@ public final class PortLeases {
         });
     }
 
-    /** The ids of every group that holds a lease. */
-    public Set<String> groupsWithLeases() {
-        return database.read("read the leases", connection -> {
+    /**
+     * Releases the leases of groups the registry does not know, in one statement: a create
+     * registers its group before it leases, so a group being created is never taken for unknown.
+     *
+     * @return how many ports were released, by group id
+     */
+    public Map<String, Integer> releaseUnregistered() {
+        return database.write("release the leases of unknown groups", connection -> {
+            Map<String, Integer> released = new java.util.TreeMap<>();
             try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT DISTINCT group_id FROM leases")) {
-                Set<String> ids = new HashSet<>();
+                    ResultSet rs = s.executeQuery("SELECT group_id, COUNT(*) FROM leases"
+                            + " WHERE group_id NOT IN (SELECT id FROM groups) GROUP BY group_id")) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    released.put(rs.getString(1), rs.getInt(2));
                 }
-                return ids;
             }
+            try (Statement s = connection.createStatement()) {
+                s.executeUpdate("DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups)");
+            }
+            return released;
         });
     }
 
