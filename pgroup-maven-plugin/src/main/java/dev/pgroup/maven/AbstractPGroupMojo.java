@@ -61,6 +61,14 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
     @Parameter(property = PropertyNames.BASE_DIR, defaultValue = "${project.build.directory}/pgroup", required = true)
     private File baseDir;
 
+    /**
+     * The database of port leases and groups. Leave it unset: every build of the user must share
+     * one database, or two builds could lease the same port. Default: {@code $PGROUP_DATABASE},
+     * else {@code ~/.pgroup/pgroup.db}.
+     */
+    @Parameter(property = PropertyNames.DATABASE)
+    private File database;
+
     private final MavenProject project;
     private final MavenSession session;
     private final MojoExecution mojoExecution;
@@ -94,6 +102,9 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
         if (skip) {
             return PropertyNames.SKIP + " (<skip>) is true";
         }
+        if (!honoursTestSkips()) {
+            return null;
+        }
         if (skipITs) {
             return PropertyNames.SKIP_ITS + " is true: integration tests do not run";
         }
@@ -101,6 +112,14 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
             return PropertyNames.MAVEN_TEST_SKIP + " is true: tests do not run";
         }
         return null;
+    }
+
+    /**
+     * Whether {@code skipITs} and {@code maven.test.skip} skip this goal: they do for the goals
+     * around the integration tests, not for a cleanup run on its own.
+     */
+    protected boolean honoursTestSkips() {
+        return true;
     }
 
     protected final String goal() {
@@ -156,7 +175,11 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
     }
 
     protected final PGroupEngine newEngine() {
-        return PGroupEngine.builder().baseDir(baseDir.toPath()).build();
+        PGroupEngine.Builder builder = PGroupEngine.builder().baseDir(baseDir.toPath());
+        if (database != null) {
+            builder.database(database.toPath());
+        }
+        return builder.build();
     }
 
     protected final Path baseDir() {

@@ -20,6 +20,9 @@ final class PropertyNames {
     /** Where group directories are created. */
     static final String BASE_DIR = "pgroup.baseDir";
 
+    /** The per-user database of port leases and groups. */
+    static final String DATABASE = "pgroup.database";
+
     /** How many log lines per process the post-integration-test goals print after failed tests. */
     static final String LOG_LINES = "pgroup.logLines";
 
