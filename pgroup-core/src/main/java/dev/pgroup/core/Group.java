@@ -148,7 +148,6 @@ public final class Group implements AutoCloseable {
         } catch (IOException e) {
             throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
         }
-        engine.registry().runsvdir(id, runsvdir.pid());
         Map<String, Long> pids;
         try {
             pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(Deadline.in(timeout));
@@ -159,6 +158,9 @@ public final class Group implements AutoCloseable {
             stopAfterFailure(e);
             throw e;
         }
+        // After the wait, not before: the registry is for list and prune, which read the pid file
+        // too, and a database write is a millisecond or more of a start that may take twenty.
+        engine.registry().runsvdir(id, runsvdir.pid());
         Manifest m = manifest();
         List<Manifest.ProcessInfo> processes = new ArrayList<>();
         m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));

@@ -28,9 +28,12 @@ public interface ReadinessCheck {
     /** Why the last attempt failed, e.g. {@code Connection refused}. */
     String lastProblem();
 
-    /** How long to wait between attempts: spawning a command costs more than a connect. */
+    /**
+     * How long to wait at least between attempts: a refused connect or a file read costs
+     * microseconds, an HTTP request or a spawned command much more.
+     */
     default long pauseMillis() {
-        return 10;
+        return 2;
     }
 
     /** Ready as soon as it runs. */

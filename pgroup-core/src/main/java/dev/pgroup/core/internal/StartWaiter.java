@@ -96,9 +96,10 @@ public final class StartWaiter {
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         while (true) {
             boolean allReady = true;
+            boolean progress = false;
             for (Tracked t : tracked.values()) {
                 if (!t.ready) {
-                    step(t);
+                    progress |= step(t);
                     allReady &= t.ready;
                 }
             }
@@ -120,11 +121,14 @@ public final class StartWaiter {
             if (Thread.currentThread().isInterrupted()) {
                 throw new Failure(firstNotReady().settings.name(), "was not ready when the start was interrupted");
             }
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(10));
+            // Back off while nothing changes; look again soon after something did (a process came
+            // up or was released), since its ready check is then likely to pass within milliseconds.
+            pause = progress ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(8));
         }
     }
 
-    private void step(Tracked t) throws Failure {
+    /** One look at one process; true when something changed (released, running, ready). */
+    private boolean step(Tracked t) throws Failure {
         String name = t.settings.name();
         if (!t.released) {
             if (t.settings.after().stream().allMatch(dep -> tracked.get(dep).ready)) {
@@ -134,9 +138,10 @@ public final class StartWaiter {
                         && s.kind() != SupervisedState.Kind.NO_STATUS
                         && supervisor.bringUp(name)) {
                     t.released = true;
+                    return true;
                 }
             }
-            return;
+            return false;
         }
         SupervisedState s = SupervisedState.read(layout.serviceDir(name));
         switch (s.kind()) {
@@ -146,6 +151,7 @@ public final class StartWaiter {
                             name,
                             "exited and was restarted by runit during start (pid " + t.pid + ", then " + s.pid() + ")");
                 }
+                boolean cameUp = t.pid == 0;
                 t.pid = s.pid();
                 long now = System.nanoTime();
                 if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.NONE) {
@@ -154,6 +160,7 @@ public final class StartWaiter {
                     t.ready = t.check.isReady();
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
                 }
+                return cameUp || t.ready;
             }
             case DOWN, FINISH -> {
                 if (s.wantUp() && (t.pid != 0 || exitedAfterStarting(name, s))) {
@@ -171,6 +178,7 @@ public final class StartWaiter {
                 // runsvdir has not started its runsv yet.
             }
         }
+        return false;
     }
 
     /**
