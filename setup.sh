@@ -44,9 +44,17 @@ pkgs_for() {
 }
 
 if command -v apt-get >/dev/null 2>&1; then
-  # Debian's runit package would otherwise try to start services on install in some images.
+  # Debian starts redis-server, lighttpd and nginx as system services on install where it can.
+  # pgroup starts its own instances on leased ports; a policy-rc.d that says "no" (exit 101, the
+  # Debian convention) keeps the packages from starting theirs, and is removed afterwards.
+  policy=/usr/sbin/policy-rc.d
+  added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && added_policy=1
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(pkgs_for apt "${need[@]}") >/dev/null
+  [ -n "$added_policy" ] && $sudo rm -f "$policy"
 elif command -v dnf >/dev/null 2>&1; then
   $sudo dnf install -y -q $(pkgs_for dnf "${need[@]}")
 elif command -v brew >/dev/null 2>&1; then
