@@ -54,7 +54,7 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(pkgs_for apt "${need[@]}") >/dev/null
-  [ -n "$added_policy" ] && $sudo rm -f "$policy"
+  if [ -n "$added_policy" ]; then $sudo rm -f "$policy"; fi
 elif command -v dnf >/dev/null 2>&1; then
   $sudo dnf install -y -q $(pkgs_for dnf "${need[@]}")
 elif command -v brew >/dev/null 2>&1; then
