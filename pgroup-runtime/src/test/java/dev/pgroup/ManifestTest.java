@@ -1,0 +1,89 @@
+package dev.pgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestTest {
+    @TempDir
+    Path tmp;
+
+    static Manifest sample(Path dir, String name, Instant created) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("main", 20001);
+        ports.put("admin", 20002);
+        return new Manifest(
+                name + "-host-abc123",
+                name,
+                dir,
+                "host",
+                created,
+                List.of(
+                        new Manifest.ProcessInfo(
+                                "primary",
+                                name + "-host-abc123.primary",
+                                dir.resolve("primary"),
+                                dir.resolve(".logs/primary/current"),
+                                ports,
+                                4242),
+                        new Manifest.ProcessInfo(
+                                "replica",
+                                name + "-host-abc123.replica",
+                                dir.resolve("replica"),
+                                dir.resolve(".logs/replica/current"),
+                                Map.of("main", 20003),
+                                0)));
+    }
+
+    @Test
+    void writeThenReadGivesTheSameManifestEvenWithOddCharactersInPaths() {
+        Path dir = tmp.resolve("odd dir=with:chars #and !bangs");
+        Manifest written = sample(dir, "cache", Instant.parse("2026-11-22T00:00:00Z"));
+        Path file = tmp.resolve("manifest.properties");
+
+        written.write(file);
+        Manifest read = Manifest.read(file);
+
+        assertThat(read).isEqualTo(written);
+        assertThat(read.process("primary").orElseThrow().ports())
+                .containsExactly(Map.entry("main", 20001), Map.entry("admin", 20002));
+    }
+
+    @Test
+    void theTextIsStableSoThatTwoWritesOfOneManifestAreIdentical() {
+        Manifest m = sample(tmp, "cache", Instant.parse("2026-11-22T00:00:00Z"));
+
+        assertThat(m.toPropertiesText()).isEqualTo(m.toPropertiesText());
+        assertThat(m.toPropertiesText()).contains("process.primary.port.main=20001\n");
+    }
+
+    @Test
+    void aMissingKeyNamesTheFileAndTheKey() throws Exception {
+        Path file = tmp.resolve("manifest.properties");
+        Files.writeString(file, "format.version=1\ngroup.id=x\n");
+
+        assertThatThrownBy(() -> Manifest.read(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("'group.processes'");
+    }
+
+    @Test
+    void aNewerFormatIsRejectedWithAClearMessage() throws Exception {
+        Path file = tmp.resolve("manifest.properties");
+        Files.writeString(file, "format.version=99\n");
+
+        assertThatThrownBy(() -> Manifest.read(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("format.version 99")
+                .hasMessageContaining("same pgroup version");
+    }
+}
