@@ -5,13 +5,6 @@ assert log.contains("the group's files are kept in")
 // Fast: runit restarts every second; start must not wait out its 60 s deadline.
 def m = log =~ /Total time:\s+([0-9.]+) s/
 assert m.find() && Double.parseDouble(m.group(1)) < 30 : 'start failed fast'
-// Nothing of this build may still run: no process whose command line or working directory is here.
-def here = basedir.canonicalPath
-def mine = { ProcessHandle p ->
-    def cwd = null
-    try { cwd = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/${p.pid()}/cwd")).toString() } catch (Exception ignored) {}
-    p.info().commandLine().map { it.contains(here) }.orElse(false) || (cwd != null && cwd.startsWith(here))
-}
-def left = ProcessHandle.allProcesses().filter { mine(it) }.toList()
-assert left.isEmpty() : "left running: " + left.collect { "${it.pid()} ${it.info().commandLine().orElse("?")}" }
+// Nothing of this build may still run.
+evaluate(new File(nothingLeftRunning))
 

@@ -1,13 +1,6 @@
 def log = new File(basedir, 'build.log').text
 assert log.contains('no-such-dir does not exist: set <group> (property pgroup.group)')
 assert !new File(basedir, 'target/pgroup').exists() || new File(basedir, 'target/pgroup').list().length == 0
-// Nothing of this build may still run: no process whose command line or working directory is here.
-def here = basedir.canonicalPath
-def mine = { ProcessHandle p ->
-    def cwd = null
-    try { cwd = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/${p.pid()}/cwd")).toString() } catch (Exception ignored) {}
-    p.info().commandLine().map { it.contains(here) }.orElse(false) || (cwd != null && cwd.startsWith(here))
-}
-def left = ProcessHandle.allProcesses().filter { mine(it) }.toList()
-assert left.isEmpty() : "left running: " + left.collect { "${it.pid()} ${it.info().commandLine().orElse("?")}" }
+// Nothing of this build may still run.
+evaluate(new File(nothingLeftRunning))
 

@@ -10,12 +10,5 @@ assert report =~ /<property name="pgroup.manifest" value="[^"]+manifest.properti
 assert report =~ /<property name="pgroup.cache.primary.main" value="\d+"/
 def groups = new File(basedir, 'target/pgroup').listFiles()?.findAll { !it.name.startsWith('.') } ?: []
 assert groups.isEmpty() : "a clean run deletes everything, but left $groups"
-// Nothing of this build may still run: no process whose command line or working directory is here.
-def here = basedir.canonicalPath
-def mine = { ProcessHandle p ->
-    def cwd = null
-    try { cwd = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/${p.pid()}/cwd")).toString() } catch (Exception ignored) {}
-    p.info().commandLine().map { it.contains(here) }.orElse(false) || (cwd != null && cwd.startsWith(here))
-}
-def left = ProcessHandle.allProcesses().filter { mine(it) }.toList()
-assert left.isEmpty() : "left running: " + left.collect { "${it.pid()} ${it.info().commandLine().orElse("?")}" }
+// Nothing of this build may still run.
+evaluate(new File(nothingLeftRunning))
