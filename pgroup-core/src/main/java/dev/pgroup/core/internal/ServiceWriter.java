@@ -33,14 +33,7 @@ public final class ServiceWriter {
         StringBuilder run = header(p)
                 // One stream: svlogd gets stderr too, so crash messages reach the log tail.
                 .append("exec 2>&1\n")
-                .append("cd ")
-                .append(quote(p.workdir().toString()))
-                .append(" || exit 111\n");
-        p.env().forEach((name, value) -> run.append("export ")
-                .append(name)
-                .append('=')
-                .append(quote(value))
-                .append('\n'));
+                .append(workdirAndEnvironment(p));
         List<String> command = p.command();
         if (p.passing() != null) {
             p.passing().installLauncher();
@@ -108,21 +101,20 @@ public final class ServiceWriter {
             case SOCKET_PASSED -> "# The launcher writes its pid once the passed sockets listen; exec keeps that pid.\n"
                     + "[ \"$(cat " + quote(p.passing().marker().toString())
                     + " 2>/dev/null)\" = \"$(cat supervise/pid)\" ]\n";
-            case COMMAND -> {
-                StringBuilder s = new StringBuilder("cd ")
-                        .append(quote(p.workdir().toString()))
-                        .append(" || exit 111\n");
-                p.env().forEach((name, value) -> s.append("export ")
-                        .append(name)
-                        .append('=')
-                        .append(quote(value))
-                        .append('\n'));
-                yield s.append("exec ")
-                        .append(quoteAll(readyCommand))
-                        .append('\n')
-                        .toString();
-            }
+            case COMMAND -> workdirAndEnvironment(p) + "exec " + quoteAll(readyCommand) + "\n";
         };
+    }
+
+    /** The process's working dir and extra environment, for the run script and a ready command alike. */
+    private static String workdirAndEnvironment(ProcessPlan p) {
+        StringBuilder s =
+                new StringBuilder("cd ").append(quote(p.workdir().toString())).append(" || exit 111\n");
+        p.env().forEach((name, value) -> s.append("export ")
+                .append(name)
+                .append('=')
+                .append(quote(value))
+                .append('\n'));
+        return s.toString();
     }
 
     private StringBuilder header(ProcessPlan p) {
