@@ -123,15 +123,9 @@ final class Cli implements AutoCloseable {
 
     /** Whether the process runs: a zombie waiting for init to reap it has stopped running. */
     static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException e) {
-            return false;
-        }
+        return ProcessHandle.of(pid)
+                .map(dev.pgroup.core.internal.Processes::isRunning)
+                .orElse(false);
     }
 
     /** Waits, with a deadline, until none of the processes runs; returns those that still do. */

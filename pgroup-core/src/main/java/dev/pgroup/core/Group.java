@@ -41,6 +41,7 @@ public final class Group implements AutoCloseable {
     private RuntimeSettings settings;
 
     private boolean terminated;
+    private volatile Manifest known;
 
     private final boolean detached;
 
@@ -73,9 +74,20 @@ public final class Group implements AutoCloseable {
         return layout.manifest();
     }
 
-    /** What the manifest says now. */
+    /** What the manifest says now (read again: another JVM may have restarted the group). */
     public Manifest manifest() {
-        return Manifest.read(layout.manifest());
+        Manifest m = Manifest.read(layout.manifest());
+        known = m;
+        return m;
+    }
+
+    /**
+     * The manifest as this object last read or wrote it: names, dirs, ports and log files never
+     * change after create, so port() and status() need not parse the file each time.
+     */
+    private Manifest known() {
+        Manifest m = known;
+        return m != null ? m : manifest();
     }
 
     /** Process names in definition order. */
@@ -101,7 +113,7 @@ public final class Group implements AutoCloseable {
     /** Every leased port: process name to port name to port. */
     public Map<String, Map<String, Integer>> ports() {
         Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-        manifest().processes().forEach(p -> out.put(p.name(), p.ports()));
+        known().processes().forEach(p -> out.put(p.name(), p.ports()));
         return out;
     }
 
@@ -164,8 +176,9 @@ public final class Group implements AutoCloseable {
         Manifest m = manifest();
         List<Manifest.ProcessInfo> processes = new ArrayList<>();
         m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
-        new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes)
-                .write(layout.manifest());
+        Manifest started = new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes);
+        started.write(layout.manifest());
+        known = started;
     }
 
     private StartException failedStart(String process, String reason, Throwable cause) {
@@ -200,7 +213,7 @@ public final class Group implements AutoCloseable {
         boolean running = supervisor.runsvdir().isPresent();
         Instant now = Instant.now();
         List<ProcessStatus> out = new ArrayList<>();
-        for (Manifest.ProcessInfo p : manifest().processes()) {
+        for (Manifest.ProcessInfo p : known().processes()) {
             SupervisedState s = SupervisedState.read(p.directory());
             ProcessState state;
             long pid = 0;
@@ -300,8 +313,7 @@ public final class Group implements AutoCloseable {
     }
 
     private Manifest.ProcessInfo processInfo(String process) {
-        return manifest()
-                .process(process)
+        return known().process(process)
                 .orElseThrow(() -> new IllegalArgumentException(
                         "group " + id + " has no process '" + process + "'; it has " + processes()));
     }

@@ -73,6 +73,16 @@ public interface ReadinessCheck {
         return new Command(script, workdir);
     }
 
+    /** A check that remembers why its last attempt failed. */
+    abstract class Attempts implements ReadinessCheck {
+        protected String problem = "not tried yet";
+
+        @Override
+        public String lastProblem() {
+            return problem;
+        }
+    }
+
     record Fixed(String description) implements ReadinessCheck {
         @Override
         public boolean isReady() {
@@ -85,11 +95,10 @@ public interface ReadinessCheck {
         }
     }
 
-    final class SocketPassed implements ReadinessCheck {
+    final class SocketPassed extends Attempts {
         private final Path marker;
         private final Path serviceDir;
         private final String addresses;
-        private String problem = "not tried yet";
 
         SocketPassed(Path marker, Path serviceDir, String addresses) {
             this.marker = marker;
@@ -120,19 +129,13 @@ public interface ReadinessCheck {
         }
 
         @Override
-        public String lastProblem() {
-            return problem;
-        }
-
-        @Override
         public long pauseMillis() {
             return 0; // one small file read
         }
     }
 
-    final class Tcp implements ReadinessCheck {
+    final class Tcp extends Attempts {
         private final int port;
-        private String problem = "not tried yet";
 
         Tcp(int port) {
             this.port = port;
@@ -153,16 +156,10 @@ public interface ReadinessCheck {
         public String description() {
             return "tcp 127.0.0.1:" + port;
         }
-
-        @Override
-        public String lastProblem() {
-            return problem;
-        }
     }
 
-    final class Http implements ReadinessCheck {
+    final class Http extends Attempts {
         private final URI uri;
-        private String problem = "not tried yet";
 
         Http(URI uri) {
             this.uri = uri;
@@ -195,11 +192,6 @@ public interface ReadinessCheck {
         @Override
         public String description() {
             return "http GET " + uri + " answers 2xx or 3xx";
-        }
-
-        @Override
-        public String lastProblem() {
-            return problem;
         }
 
         @Override
@@ -268,10 +260,9 @@ public interface ReadinessCheck {
         }
     }
 
-    final class Command implements ReadinessCheck {
+    final class Command extends Attempts {
         private final Path script;
         private final Path workdir;
-        private String problem = "not tried yet";
 
         Command(Path script, Path workdir) {
             this.script = script;
@@ -303,11 +294,6 @@ public interface ReadinessCheck {
         @Override
         public String description() {
             return "command " + script + " exits 0";
-        }
-
-        @Override
-        public String lastProblem() {
-            return problem;
         }
 
         @Override
