@@ -183,8 +183,11 @@ public final class Supervisor {
             supervisors.forEach(ProcessHandle::destroy); // runsv exits on TERM after stopping its service
         }
 
+        // Every stop_timeout counts from the signal, not from when the previous service was gone.
+        Map<String, Deadline> deadlines = new LinkedHashMap<>();
+        services.keySet().forEach(p -> deadlines.put(p, Deadline.in(stopTimeouts.get(p))));
         for (Map.Entry<String, ProcessHandle> e : services.entrySet()) {
-            Deadline deadline = Deadline.in(stopTimeouts.get(e.getKey()));
+            Deadline deadline = deadlines.get(e.getKey());
             ProcessHandle service = e.getValue();
             if (!deadline.await(() -> !Processes.isRunning(service), POLL)) {
                 service.destroyForcibly();
