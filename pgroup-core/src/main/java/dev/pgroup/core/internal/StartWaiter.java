@@ -40,6 +40,13 @@ public final class StartWaiter {
      */
     public static final Duration MIN_UPTIME_WITHOUT_CHECK = Duration.ofMillis(200);
 
+    /**
+     * The longest pause between two looks. A look reads one 20-byte status file per process, so
+     * even a hundred groups starting at once cost little; a long pause would add its length to
+     * every start.
+     */
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
     private final GroupLayout layout;
     private final Supervisor supervisor;
     private final ProcessHandle runsvdir;
@@ -123,7 +130,7 @@ public final class StartWaiter {
             }
             // Back off while nothing changes; look again soon after something did (a process came
             // up or was released), since its ready check is then likely to pass within milliseconds.
-            pause = progress ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(8));
+            pause = progress ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
     }
 
