@@ -8,52 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input gets an error naming the file, the line or key and the process, and leaves nothing
  * behind: no group dir, no lease. These tests use a database of their own, so "no lease" can be
  * checked exactly.
  */
-class DefinitionErrorsTest {
-    @TempDir
-    Path tmp;
-
-    Path definition;
-    Path base;
-    PGroupEngine engine;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        definition = Files.createDirectories(tmp.resolve("def"));
-        base = tmp.resolve("base");
-        engine = PGroupEngine.builder()
-                .baseDir(base)
-                .database(tmp.resolve("db/leases.db"))
-                .build();
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        try {
-            assertThat(engine.leases().allLeasedPorts()).as("leases left").isEmpty();
-            if (Files.exists(base)) {
-                try (var dirs = Files.list(base)) {
-                    assertThat(dirs.toList()).as("group dirs left").isEmpty();
-                }
-            }
-        } finally {
-            engine.close();
-        }
-    }
-
-    private DefinitionException createFails(String toml) throws IOException {
-        Files.writeString(definition.resolve("group.toml"), toml);
-        return catchThrowableOfType(DefinitionException.class, () -> engine.create(definition));
-    }
+class DefinitionErrorsTest extends BadDefinitionFixture {
 
     private static final String VALID_PROCESS =
             """

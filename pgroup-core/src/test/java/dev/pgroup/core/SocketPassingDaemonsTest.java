@@ -27,30 +27,29 @@ class SocketPassingDaemonsTest {
                 .normalize();
     }
 
-    @Test
-    void lighttpdAnswersTheFirstRequestSentTheMomentStartReturns() throws IOException {
-        Path lighttpd = Daemons.require("lighttpd");
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), Daemons.environmentWith(lighttpd));
-                Group group = engine.create(example("lighttpd"))) {
+    /** Starts the example of {@code daemon} and sends one GET the moment start returns, no retry. */
+    private String firstResponse(String daemon, String process) throws IOException {
+        Path program = Daemons.require(daemon);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), Daemons.environmentWith(program));
+                Group group = engine.create(example(daemon))) {
             group.start(START);
 
-            String response = Daemons.httpGet(group.port("web", "http"), "/");
-
-            assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from lighttpd");
+            return Daemons.httpGet(group.port(process, "http"), "/");
         }
     }
 
     @Test
+    void lighttpdAnswersTheFirstRequestSentTheMomentStartReturns() throws IOException {
+        String response = firstResponse("lighttpd", "web");
+
+        assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from lighttpd");
+    }
+
+    @Test
     void gunicornAnswersTheFirstRequestSentTheMomentStartReturns() throws IOException {
-        Path gunicorn = Daemons.require("gunicorn");
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), Daemons.environmentWith(gunicorn));
-                Group group = engine.create(example("gunicorn"))) {
-            group.start(START);
+        String response = firstResponse("gunicorn", "app");
 
-            String response = Daemons.httpGet(group.port("app", "http"), "/");
-
-            assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from gunicorn");
-        }
+        assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from gunicorn");
     }
 
     @Test

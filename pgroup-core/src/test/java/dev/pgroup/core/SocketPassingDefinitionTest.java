@@ -1,45 +1,16 @@
 package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad {@code listen} and {@code listen_protocol} keys get an error naming the file, line, process
  * and key, and leave no lease behind (a database of its own, as in DefinitionErrorsTest).
  */
-class SocketPassingDefinitionTest {
-    @TempDir
-    Path tmp;
-
-    Path definition;
-    PGroupEngine engine;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        definition = Files.createDirectories(tmp.resolve("def"));
-        engine = PGroupEngine.builder()
-                .baseDir(tmp.resolve("base"))
-                .database(tmp.resolve("db/leases.db"))
-                .build();
-    }
-
-    @AfterEach
-    void noLeaseLeft() {
-        try {
-            assertThat(engine.leases().allLeasedPorts()).as("leases left").isEmpty();
-        } finally {
-            engine.close();
-        }
-    }
-
+class SocketPassingDefinitionTest extends BadDefinitionFixture {
     private static final String WEB =
             """
             [[process]]
@@ -47,11 +18,6 @@ class SocketPassingDefinitionTest {
             command = ["sleep", "60"]
             ports = ["http", "admin"]
             """;
-
-    private DefinitionException createFails(String toml) throws IOException {
-        Files.writeString(definition.resolve("group.toml"), toml);
-        return catchThrowableOfType(DefinitionException.class, () -> engine.create(definition));
-    }
 
     @Test
     void listenNamingAPortTheProcessDoesNotHaveSuggestsTheNearest() throws IOException {
