@@ -1,13 +1,19 @@
 package dev.pgroup.core.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** Process liveness that does not count zombies as alive. */
+/**
+ * Process liveness that does not count zombies as alive, and the identity check done before any
+ * signal: a pid read from a file is never trusted alone (see DESIGN.md, "Trust boundaries").
+ */
 public final class Processes {
     private static final boolean PROC = Files.isDirectory(Path.of("/proc/self"));
+    private static final Optional<String> USER = ProcessHandle.current().info().user();
 
     private Processes() {}
 
@@ -45,6 +51,73 @@ public final class Processes {
                                 .startInstant()
                                 .map(i -> Math.abs(i.toEpochMilli() - startMillis) < 2000)
                                 .orElse(true));
+    }
+
+    /**
+     * The process with this pid if it is one pgroup started for the group in {@code groupDir}: it
+     * runs, started at {@code startMillis} (0: unknown), belongs to this user, and names the group
+     * dir in its command line or works inside it. A pid file someone else planted, or a pid reused
+     * by an unrelated process, fails one of these and is never signalled.
+     */
+    public static Optional<ProcessHandle> findInGroup(long pid, long startMillis, Path groupDir) {
+        return find(pid, startMillis)
+                .filter(Processes::isOwnedByThisUser)
+                .filter(h -> belongsTo(h, groupDir.toAbsolutePath().normalize()));
+    }
+
+    /** Same user as this JVM; a process whose user cannot be read is not ours to signal. */
+    static boolean isOwnedByThisUser(ProcessHandle h) {
+        if (PROC) {
+            try {
+                // The real owner of /proc/PID is the process's effective uid; no name lookup needed.
+                return Files.getAttribute(Path.of("/proc", Long.toString(h.pid())), "unix:uid")
+                        .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                // Fall through to the portable check.
+            }
+        }
+        Optional<String> user = h.info().user();
+        return user.isPresent() && user.equals(USER);
+    }
+
+    /** The group dir is an argument (or a prefix of one), or the process's working dir lies in it. */
+    static boolean belongsTo(ProcessHandle h, Path groupDir) {
+        String dir = groupDir.toString();
+        for (String arg : arguments(h)) {
+            if (arg.equals(dir) || arg.startsWith(dir + "/")) {
+                return true;
+            }
+        }
+        if (PROC) {
+            try {
+                Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd"));
+                return cwd.startsWith(groupDir);
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** argv of the process: /proc on Linux (exact, NUL-separated), ProcessHandle.Info elsewhere. */
+    static List<String> arguments(ProcessHandle h) {
+        if (PROC) {
+            try {
+                byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+                String all = new String(raw, StandardCharsets.UTF_8);
+                return List.of(all.split("\0"));
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+        ProcessHandle.Info info = h.info();
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        info.command().ifPresent(out::add);
+        info.arguments().ifPresent(a -> out.addAll(List.of(a)));
+        if (out.isEmpty()) {
+            info.commandLine().ifPresent(out::add);
+        }
+        return out;
     }
 
     public static long startMillis(ProcessHandle h) {
