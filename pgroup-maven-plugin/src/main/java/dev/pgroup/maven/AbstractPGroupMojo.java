@@ -38,6 +38,21 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
     private boolean mavenTestSkip;
 
     /**
+     * Maven's switch for running no tests (they are still compiled). failsafe honours it, and so do
+     * the pgroup goals: there is no point in starting a group for tests that will not run.
+     */
+    @Parameter(property = PropertyNames.SKIP_TESTS, defaultValue = "false")
+    private boolean skipTests;
+
+    /**
+     * Skips the goals in a project packaged as {@code pom}: a parent or aggregator that declares the
+     * plugin in {@code <plugins>} for its modules has no group of its own (as docker-maven-plugin's
+     * {@code skipPom}). Set it to {@code false} for a pom project that does have a group.
+     */
+    @Parameter(property = PropertyNames.SKIP_POM, defaultValue = "true")
+    private boolean skipPom;
+
+    /**
      * The group definition directory: it holds {@code group.toml} and the template files that
      * {@code group.toml} names. Give the stop/terminate execution the same value as the create/start
      * one (or configure it once, at plugin level).
@@ -110,6 +125,13 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
         }
         if (mavenTestSkip) {
             return PropertyNames.MAVEN_TEST_SKIP + " is true: tests do not run";
+        }
+        if (skipTests) {
+            return PropertyNames.SKIP_TESTS + " is true: tests do not run";
+        }
+        if (skipPom && project != null && "pom".equals(project.getPackaging())) {
+            return "the project is packaged as pom (a parent or aggregator); set " + PropertyNames.SKIP_POM
+                    + "=false if it has a group of its own";
         }
         return null;
     }

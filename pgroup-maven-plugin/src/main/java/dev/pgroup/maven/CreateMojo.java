@@ -20,10 +20,12 @@ import org.apache.maven.project.MavenProject;
  * port for each port a process names, and writes the runit service dirs and the manifest. Nothing
  * runs yet; {@code start} does that.
  *
- * <p>Every port and the manifest are exported as project properties and as user properties (which
- * failsafe hands to the test JVM as system properties): {@code pgroup.<name>.<process>.<port>},
- * {@code pgroup.<name>.manifest}, {@code pgroup.manifest.<name>} and {@code pgroup.manifest}, so
- * that {@code dev.pgroup.PGroup.current()} works in tests with no configuration.
+ * <p>Every port and the manifest are exported as project properties, for other plugins' {@code
+ * ${...}}, and appended to the project's {@code argLine} property as {@code -D} options, which
+ * maven-failsafe-plugin hands to the test JVM (as JaCoCo's agent is handed over):
+ * {@code pgroup.<name>.<process>.<port>}, {@code pgroup.<name>.manifest}, {@code
+ * pgroup.manifest.<name>} and {@code pgroup.manifest}, so that {@code dev.pgroup.PGroup.current()}
+ * works in tests with no configuration. They belong to this module alone, also under {@code mvn -T}.
  */
 @Mojo(name = "create", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
 public class CreateMojo extends AbstractPGroupMojo {
@@ -95,9 +97,10 @@ public class CreateMojo extends AbstractPGroupMojo {
     }
 
     private void set(ManagedGroup managed, String key, String value) {
+        // Project properties, never the session's user properties: a -T reactor shares those.
         project().getProperties().setProperty(key, value);
-        session().getUserProperties().setProperty(key, value);
-        managed.exportedProperties().add(key);
+        TestJvmArguments.add(project().getProperties(), key, value);
+        managed.exportedProperties().put(key, value);
         getLog().debug("pgroup: " + key + "=" + value);
     }
 

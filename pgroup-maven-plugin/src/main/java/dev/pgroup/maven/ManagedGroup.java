@@ -3,8 +3,8 @@ package dev.pgroup.maven;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** A group this build created, with the engine that owns its leases and what the goals did to it. */
 final class ManagedGroup {
@@ -14,7 +14,7 @@ final class ManagedGroup {
     private final String executionId;
     private final PGroupEngine engine;
     private final Group group;
-    private final List<String> exportedProperties = new ArrayList<>();
+    private final Map<String, String> exportedProperties = new LinkedHashMap<>();
     private boolean logsShown;
     private boolean released;
 
@@ -57,7 +57,8 @@ final class ManagedGroup {
         return group;
     }
 
-    List<String> exportedProperties() {
+    /** Project properties this group set, with their values, in the order they were set. */
+    Map<String, String> exportedProperties() {
         return exportedProperties;
     }
 

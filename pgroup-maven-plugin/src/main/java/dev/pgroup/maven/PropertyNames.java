@@ -8,7 +8,13 @@ final class PropertyNames {
     /** failsafe's switch for integration tests; pgroup honours it too. */
     static final String SKIP_ITS = "skipITs";
 
-    /** Skips compiling and running every test; pgroup honours it too. */
+    /** Skips running every test (they are still compiled); failsafe honours it, so pgroup does too. */
+    static final String SKIP_TESTS = "skipTests";
+
+    /** Skips the goals in projects packaged as {@code pom} (parents and aggregators). */
+    static final String SKIP_POM = "pgroup.skipPom";
+
+    /** Skips compiling and running every test; pgroup honours it too.*/
     static final String MAVEN_TEST_SKIP = "maven.test.skip";
 
     /** The group definition directory. */

@@ -52,15 +52,12 @@ public class TerminateMojo extends AbstractStopMojo {
     }
 
     private void unexport(ManagedGroup managed) {
-        String manifest = managed.group().manifestFile().toString();
-        for (String key : managed.exportedProperties()) {
-            // pgroup.manifest may point at a later group by now.
-            if (key.equals(PropertyNames.MANIFEST)
-                    && !manifest.equals(session().getUserProperties().getProperty(key))) {
-                continue;
+        managed.exportedProperties().forEach((key, value) -> {
+            // pgroup.manifest may point at a later group by now: then it stays.
+            if (value.equals(project().getProperties().getProperty(key))) {
+                project().getProperties().remove(key);
             }
-            project().getProperties().remove(key);
-            session().getUserProperties().remove(key);
-        }
+            TestJvmArguments.remove(project().getProperties(), key, value);
+        });
     }
 }
