@@ -1,6 +1,9 @@
 // An interrupted build leaves nothing running. This script runs this project's `verify` as a nested
 // build, waits until its IT blocks with the group running, then
 //   1. sends SIGINT to Maven's JVM (Ctrl-C): the plugin terminates the group at JVM exit;
+//   3. (last) sends SIGINT to the build's whole process group, as Ctrl-C in a terminal does: the failsafe
+//      fork dies too, Maven's main thread runs on into post-integration-test while the shutdown hook
+//      terminates the group; no goal may fail for that, and nothing may stay (files, registry, ports);
 //   2. sends SIGKILL to Maven's JVM (no hook runs): the owner watchdog stops the group, and a later
 //      pgroup:prune removes what stays (files, registry entry, ports).
 // Whatever of the nested build itself outlives the signal (Maven's JVM, the failsafe fork) is then
@@ -17,8 +20,10 @@ def mvn = new File(System.getProperty('maven.home'), 'bin/mvn').path
 // A database of this fixture's own, so that prune sees only what these builds left.
 def database = new File(target, 'pgroup-state/pgroup.db').path
 
-def nested = { String name, List<String> goals ->
-    def command = [mvn, '-B', '-o', '-s', settings.path, "-Dmaven.repo.local=${localRepositoryPath}".toString(),
+def nested = { String name, List<String> goals, boolean ownProcessGroup = false ->
+    // setsid: Maven's JVM (bin/mvn execs java) leads a process group of its own, as a build started
+    // from a terminal does, so that a Ctrl-C can reach all of it: Maven and the failsafe fork.
+    def command = (ownProcessGroup ? ['setsid'] : []) + [mvn, '-B', '-o', '-s', settings.path, "-Dmaven.repo.local=${localRepositoryPath}".toString(),
                    '-Daether.offline.protocols=file'] + goals
     def pb = new ProcessBuilder(command)
             .directory(here)
@@ -73,7 +78,7 @@ def groupPids = { File dir ->
 def interrupt = { String name, String signal ->
     def marker = new File(target, 'it-running')
     marker.delete()
-    def build = nested(name, ['verify'])
+    def build = nested(name, ['verify'], signal == 'INT-GROUP')
     def maven = build.toHandle() // bin/mvn execs java: this is Maven's JVM
     List<ProcessHandle> started = []
     try {
@@ -101,6 +106,8 @@ def interrupt = { String name, String signal ->
         def signalled = System.nanoTime()
         if (signal == 'INT') {
             assert ['kill', '-INT', "${maven.pid()}"].execute().waitFor() == 0
+        } else if (signal == 'INT-GROUP') {
+            assert ['kill', '-INT', '--', "-${maven.pid()}"].execute().waitFor() == 0
         } else {
             maven.destroyForcibly()
         }
@@ -142,3 +149,17 @@ assert new File(here, 'build-prune.log').text.contains(
 assert !sigkill.groupDir.exists()
 def groups = new File(target, 'pgroup').listFiles()?.findAll { !it.name.startsWith('.') } ?: []
 assert groups.isEmpty() : "left: $groups"
+
+// 3. Ctrl-C in a terminal: SIGINT to the whole process group, the failsafe fork included.
+def ctrlC = interrupt('ctrl-c', 'INT-GROUP')
+def ctrlCLog = new File(here, 'build-ctrl-c.log').text
+assert ctrlC.exited : "Maven's JVM did not exit within 10 s of Ctrl-C:\n${tail('ctrl-c')}"
+assert !ctrlCLog.contains('NoClassDefFoundError') : tail('ctrl-c')
+assert !ctrlCLog.contains('run the create goal first') : tail('ctrl-c')
+assert !ctrlCLog.contains('cleanup at exit failed') : tail('ctrl-c')
+assert !ctrlC.groupDir.exists() : "Ctrl-C left the files of ${ctrlC.groupId}:\n${tail('ctrl-c')}"
+// No registry entry and no lease left either: a prune of this fixture's database finds nothing.
+def prune2 = nested('prune-2', ['pgroup:prune'])
+assert prune2.waitFor(120, TimeUnit.SECONDS) : "pgroup:prune did not finish within 120 s:\n${tail('prune-2')}"
+assert prune2.exitValue() == 0 : tail('prune-2')
+assert new File(here, 'build-prune-2.log').text.contains('pgroup: nothing to prune') : tail('prune-2')

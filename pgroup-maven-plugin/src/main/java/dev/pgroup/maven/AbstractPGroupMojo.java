@@ -101,13 +101,44 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
             getLog().info("pgroup: skipping " + goal() + " because " + why);
             return;
         }
+        if (BuildGroups.isShuttingDown()) {
+            getLog().info(interruptedNote());
+            return;
+        }
         try {
             executeMojo();
         } catch (DefinitionException | StartException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            if (!gaveWayToTheCleanupAtExit(e)) {
+                throw new MojoFailureException(e.getMessage(), e);
+            }
         } catch (PGroupException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
+            if (!gaveWayToTheCleanupAtExit(e)) {
+                throw new MojoExecutionException(e.getMessage(), e);
+            }
+        } catch (MojoFailureException | MojoExecutionException | RuntimeException e) {
+            if (!gaveWayToTheCleanupAtExit(e)) {
+                throw e;
+            }
         }
+    }
+
+    /**
+     * On Ctrl-C Maven's main thread runs on (the failsafe fork died of the same signal) while the
+     * shutdown hook terminates the groups; a goal that raced the hook fails with "no group" or "is
+     * terminated". That is no failure of the build: it says what happens instead.
+     */
+    private boolean gaveWayToTheCleanupAtExit(Exception failure) {
+        if (!BuildGroups.isShuttingDown()) {
+            return false;
+        }
+        getLog().info(interruptedNote());
+        getLog().debug(failure);
+        return true;
+    }
+
+    private String interruptedNote() {
+        return "pgroup: skipping " + goal() + " because the build is being interrupted; pgroup terminates"
+                + " this build's groups as the JVM exits";
     }
 
     /** The goal's work; engine exceptions are translated by {@link #execute()}. */

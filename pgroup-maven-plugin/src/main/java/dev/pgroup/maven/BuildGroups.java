@@ -23,6 +23,7 @@ final class BuildGroups {
     private static final Map<MavenSession, BuildGroups> BY_SESSION = new IdentityHashMap<>();
     private static final List<BuildGroups> ALIVE = new ArrayList<>();
     private static boolean hookInstalled;
+    private static volatile boolean shuttingDown;
 
     private final List<ManagedGroup> groups = new ArrayList<>();
 
@@ -42,6 +43,8 @@ final class BuildGroups {
         if (!hookInstalled) {
             hookInstalled = true;
             Runtime.getRuntime().addShutdownHook(new Thread(BuildGroups::terminateAll, "pgroup-shutdown"));
+            ClassPreloader.preloadInBackground(
+                    List.of(BuildGroups.class, dev.pgroup.core.Group.class, dev.pgroup.Manifest.class));
         }
         return created;
     }
@@ -95,7 +98,16 @@ final class BuildGroups {
         return problems;
     }
 
+    /**
+     * True once the JVM is exiting (Ctrl-C, SIGTERM): the shutdown hook terminates every group, and
+     * goals that Maven's main thread still runs meanwhile must leave the groups to it.
+     */
+    static boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
     private static void terminateAll() {
+        shuttingDown = true;
         List<BuildGroups> all;
         synchronized (BuildGroups.class) {
             all = List.copyOf(ALIVE);
