@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "pgroup",
         mixinStandardHelpOptions = true,
+        // Every subcommand takes -h/--help (and -V/--version) too: `pgroup up --help` must not fail
+        // with "Missing required parameter".
+        scope = ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,

@@ -31,6 +31,19 @@ class UsageIT {
     }
 
     @Test
+    void everySubcommandTakesHelpEvenWithoutItsRequiredArguments() throws Exception {
+        for (String command : java.util.List.of(
+                "create", "start", "status", "stop", "terminate", "list", "logs", "env", "up", "prune")) {
+            // -h for one, --help for the others: each call is a JVM start.
+            String help = command.equals("up") ? "-h" : "--help";
+            Cli.Result r = cli.pgroup(command, help);
+
+            assertThat(r.exitCode()).as(command + " " + help + ": " + r).isZero();
+            assertThat(r.out()).as(command + " " + help).contains("Usage: pgroup " + command);
+        }
+    }
+
+    @Test
     void theLauncherWorksThroughASymlinkOnPath() throws Exception {
         java.nio.file.Path bin = cli.root.resolve("bin");
         java.nio.file.Files.createDirectories(bin);
