@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>at the system property {@value #MANIFEST_PROPERTY} (a manifest file);
  *   <li>at the environment variable {@value #MANIFEST_ENV};
- *   <li>for manifests under the directory named by the system property {@value #BASE_DIR_PROPERTY},
- *       or else under {@code target/pgroup} of the working directory.
+ *   <li>for manifests of running groups under the directory named by the system property {@value
+ *       #BASE_DIR_PROPERTY}, or else under {@code target/pgroup} of the working directory. Stopped
+ *       groups there (kept for debugging after a failed build) are skipped, and the error says so.
  * </ol>
  *
  * <p>{@link #named(String)} selects one group when a build has several. It looks at the system
@@ -40,6 +41,9 @@ public final class PGroup {
 
     /** The directory inside a group directory where pgroup keeps its own files. */
     public static final String STATE_DIR = ".pgroup";
+
+    /** In {@link #STATE_DIR}: the pid of a running group's runsvdir; absent once it is stopped. */
+    static final String RUNSVDIR_PID_FILE = "runsvdir.pid";
 
     private final Manifest manifest;
     private final Path manifestFile;
@@ -61,7 +65,7 @@ public final class PGroup {
         if (explicit != null) {
             return load(explicit);
         }
-        List<Path> found = scan(looked);
+        List<Path> found = running(scan(looked), looked);
         List<String> names = found.stream()
                 .map(p -> Manifest.read(p).groupName())
                 .distinct()
@@ -92,9 +96,11 @@ public final class PGroup {
         if (explicit != null) {
             return load(explicit);
         }
-        List<Path> found = scan(looked).stream()
-                .filter(p -> Manifest.read(p).groupName().equals(name))
-                .toList();
+        List<Path> found = running(
+                scan(looked).stream()
+                        .filter(p -> Manifest.read(p).groupName().equals(name))
+                        .toList(),
+                looked);
         if (found.isEmpty()) {
             throw notFound("no pgroup manifest for a group named '" + name + "' found", looked);
         }
@@ -215,6 +221,39 @@ public final class PGroup {
         }
     }
 
+    /**
+     * The manifests of groups that run: a group kept stopped by a failed build must not be handed
+     * to a test, which would then fail to connect. Skipped ones are noted in {@code looked}.
+     */
+    private static List<Path> running(List<Path> manifests, List<String> looked) {
+        List<Path> running = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
+        for (Path m : manifests) {
+            if (isRunning(m)) {
+                running.add(m);
+            } else {
+                stopped.add(m.getParent().getParent().getFileName().toString());
+            }
+        }
+        if (!stopped.isEmpty()) {
+            looked.add("skipped the stopped group(s) " + stopped + " (kept by an earlier run for debugging)");
+        }
+        return running;
+    }
+
+    /** Whether the group's runsvdir runs: pgroup writes its pid when it starts a group and deletes it on stop. */
+    static boolean isRunning(Path manifestFile) {
+        Path pidFile = manifestFile.resolveSibling(RUNSVDIR_PID_FILE);
+        try {
+            String[] pid = Files.readString(pidFile).trim().split("\\s+");
+            return ProcessHandle.of(Long.parseLong(pid[0]))
+                    .map(ProcessHandle::isAlive)
+                    .orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Kept debug directories of earlier runs may share a name; the newest group is this run's. */
     private static Path newest(List<Path> manifests) {
         return manifests.stream()
@@ -223,8 +262,11 @@ public final class PGroup {
     }
 
     private static IllegalStateException notFound(String what, List<String> looked) {
+        Path project = Path.of("").toAbsolutePath();
         return new IllegalStateException(what + ". Looked at: " + String.join("; ", looked)
-                + ". Run the test with the pgroup plugin's create and start goals (pre-integration-test),"
-                + " or set -D" + MANIFEST_PROPERTY + "=<group dir>/" + STATE_DIR + "/" + Manifest.FILE_NAME);
+                + ". Run the test with the pgroup plugin's create and start goals (mvn verify runs them in"
+                + " pre-integration-test). From an IDE, start the group first: run 'pgroup up' in " + project
+                + " (it starts src/it/pgroup in target/pgroup, where this looks, until Ctrl-C), or set -D"
+                + MANIFEST_PROPERTY + "=<group dir>/" + STATE_DIR + "/" + Manifest.FILE_NAME);
     }
 }

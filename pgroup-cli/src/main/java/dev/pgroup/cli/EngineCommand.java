@@ -17,7 +17,7 @@ abstract class EngineCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (PGroupEngine engine = main.engine()) {
+        try (PGroupEngine engine = main.engine(defaultBaseDir())) {
             return run(engine);
         } finally {
             out().flush();
@@ -26,6 +26,11 @@ abstract class EngineCommand implements Callable<Integer> {
     }
 
     abstract int run(PGroupEngine engine) throws Exception;
+
+    /** The base dir when neither --base-dir nor $PGROUP_BASE_DIR gives one; empty: the engine's default. */
+    java.util.Optional<java.nio.file.Path> defaultBaseDir() {
+        return java.util.Optional.empty();
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -122,11 +122,19 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 
-    /** An engine with the global options; the database opens only when a command needs it. */
-    PGroupEngine engine() {
+    /**
+     * An engine with the global options; the database opens only when a command needs it.
+     *
+     * @param commandBaseDir the command's own default base dir, used when neither --base-dir nor
+     *     $PGROUP_BASE_DIR is set
+     */
+    PGroupEngine engine(java.util.Optional<Path> commandBaseDir) {
         PGroupEngine.Builder b = PGroupEngine.builder();
+        String fromEnvironment = System.getenv("PGROUP_BASE_DIR");
         if (baseDir != null) {
             b.baseDir(baseDir);
+        } else if (fromEnvironment == null || fromEnvironment.isBlank()) {
+            commandBaseDir.ifPresent(b::baseDir);
         }
         if (database != null) {
             b.database(database);

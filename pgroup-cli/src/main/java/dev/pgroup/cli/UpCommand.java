@@ -4,12 +4,15 @@ import dev.pgroup.core.CreateOptions;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,12 +23,25 @@ import picocli.CommandLine.Parameters;
             "Create a group from DIR, start it, wait until it is ready and print its id and ports"
                     + " (id=<id>, then <process>.<port>=<number>, one a line).",
             "Then stay in the foreground: Ctrl-C (SIGINT) or SIGTERM stops and terminates the group,"
-                    + " so nothing is left behind. Exits 1 if the group stops by itself."
+                    + " so nothing is left behind. Exits 1 if the group stops by itself.",
+            "",
+            "Run in a Maven project (a dir with pom.xml), DIR defaults to src/it/pgroup and the group goes"
+                    + " to target/pgroup, where PGroup.current() in the project's tests finds it: start the"
+                    + " group here, then run an integration test from the IDE."
         })
 final class UpCommand extends EngineCommand {
     private static final long WATCH_MILLIS = 500;
 
-    @Parameters(paramLabel = "DIR", description = "The group definition directory (holds group.toml).")
+    /** What the Maven plugin uses by default, relative to the project dir. */
+    static final Path PROJECT_DEFINITION = Path.of("src", "it", "pgroup");
+
+    static final Path PROJECT_BASE_DIR = Path.of("target", "pgroup");
+
+    @Parameters(
+            paramLabel = "DIR",
+            arity = "0..1",
+            description = "The group definition directory (holds group.toml)."
+                    + " Default in a Maven project: src/it/pgroup.")
     Path definition;
 
     @Option(names = "--name", paramLabel = "NAME", description = "A group name instead of the one in group.toml.")
@@ -39,12 +55,32 @@ final class UpCommand extends EngineCommand {
             description = "How long to wait for readiness. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
+    /** In a Maven project the group goes where the project's tests look: PGroup.current() reads target/pgroup. */
+    @Override
+    Optional<Path> defaultBaseDir() {
+        return inMavenProject() ? Optional.of(PROJECT_BASE_DIR.toAbsolutePath()) : Optional.empty();
+    }
+
+    private static boolean inMavenProject() {
+        return Files.isRegularFile(Path.of("pom.xml"));
+    }
+
     @Override
     int run(PGroupEngine engine) throws InterruptedException {
         PrintWriter out = out();
         PrintWriter err = err();
+        Path dir = definition;
+        if (dir == null) {
+            if (!inMavenProject() || !Files.isDirectory(PROJECT_DEFINITION)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "Missing DIR: give the group definition directory (here is no Maven project with "
+                                + PROJECT_DEFINITION + ")");
+            }
+            dir = PROJECT_DEFINITION;
+        }
         // Owned by this JVM, not detached: if it is SIGKILLed, its leases count as a dead owner's.
-        Group group = engine.create(definition, CreateOptions.defaults().withName(name));
+        Group group = engine.create(dir, CreateOptions.defaults().withName(name));
         Thread worker = Thread.currentThread();
         AtomicBoolean cleaned = new AtomicBoolean();
         Runnable cleanup = () -> {

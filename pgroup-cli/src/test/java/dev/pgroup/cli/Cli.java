@@ -79,6 +79,22 @@ final class Cli implements AutoCloseable {
                 .start();
     }
 
+    /**
+     * Starts {@code pgroup ARGS} in {@code workdir} as a person would in a project: without
+     * $PGROUP_BASE_DIR, so the command picks its own default.
+     */
+    Process spawnIn(Path workdir, Path out, Path err, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = builder(command)
+                .directory(workdir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().remove("PGROUP_BASE_DIR");
+        return pb.start();
+    }
+
     private Result run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(root, "out-", ".txt");
         Path err = Files.createTempFile(root, "err-", ".txt");

@@ -81,6 +81,40 @@ class UpIT {
         assertThat(Files.readString(err, StandardCharsets.UTF_8)).contains("stopping group " + id);
     }
 
+    @Test
+    void upInAMavenProjectStartsItsGroupWherePGroupCurrentFindsIt() throws Exception {
+        Path project = Files.createDirectories(cli.root.resolve("project"));
+        Files.writeString(project.resolve("pom.xml"), "<project/>\n");
+        Path definition = Files.createDirectories(project.resolve("src/it/pgroup"));
+        Files.copy(Cli.definition("redis-single").resolve("group.toml"), definition.resolve("group.toml"));
+        Path out = cli.root.resolve("up.out");
+        Path err = cli.root.resolve("up.err");
+
+        up = cli.spawnIn(project, out, err, "up", "--timeout", "30s");
+
+        List<String> lines = awaitLines(out, err, l -> l.stream().anyMatch(s -> s.startsWith("redis.main=")));
+        String id = lines.get(0).substring("id=".length());
+        Path groupDir = project.resolve("target/pgroup").resolve(id);
+        assertThat(groupDir.resolve(".pgroup/manifest.properties")).isRegularFile();
+        // What PGroup.current() does in a test run from the IDE with the project as working dir.
+        System.setProperty(
+                dev.pgroup.PGroup.BASE_DIR_PROPERTY, groupDir.getParent().toString());
+        try {
+            assertThat(dev.pgroup.PGroup.current().id()).isEqualTo(id);
+        } finally {
+            System.clearProperty(dev.pgroup.PGroup.BASE_DIR_PROPERTY);
+        }
+
+        assertThat(new ProcessBuilder("kill", "-INT", Long.toString(up.pid()))
+                        .start()
+                        .waitFor())
+                .isZero();
+        assertThat(up.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as("up exits")
+                .isTrue();
+        assertThat(groupDir).doesNotExist();
+    }
+
     /** Waits, with a deadline, until the command's stdout satisfies {@code done}; fails early if it exits. */
     private List<String> awaitLines(Path out, Path err, java.util.function.Predicate<List<String>> done)
             throws IOException {
