@@ -17,6 +17,7 @@ final class ManagedGroup {
     private final Map<String, String> exportedProperties = new LinkedHashMap<>();
     private boolean logsShown;
     private boolean released;
+    private LogStreamer logStreamer;
 
     ManagedGroup(
             String projectKey,
@@ -70,6 +71,25 @@ final class ManagedGroup {
         this.logsShown = shown;
     }
 
+    /** Streams the logs of these processes into the build output until the group stops. */
+    synchronized void streamLogs(
+            java.util.Map<String, java.nio.file.Path> logs, java.util.function.Consumer<String> out) {
+        stopStreaming();
+        logStreamer = LogStreamer.start(logs, out);
+    }
+
+    synchronized boolean isStreamingLogs() {
+        return logStreamer != null;
+    }
+
+    /** Prints the last streamed lines and stops streaming; call it once the group is stopped. */
+    synchronized void stopStreaming() {
+        if (logStreamer != null) {
+            logStreamer.close();
+            logStreamer = null;
+        }
+    }
+
     /**
      * Terminates the group unless it was already handed back; used when a build ends with the group
      * still there. Never throws: it runs while Maven reports another failure.
@@ -80,6 +100,10 @@ final class ManagedGroup {
         }
         released = true;
         try {
+            if (isStreamingLogs()) {
+                group.stop(); // so that the streamed log ends with what the processes wrote while stopping
+                stopStreaming();
+            }
             group.terminate();
             return null;
         } catch (RuntimeException e) {
@@ -93,6 +117,7 @@ final class ManagedGroup {
     synchronized void release() {
         if (!released) {
             released = true;
+            stopStreaming();
             engine.close();
         }
     }

@@ -23,6 +23,9 @@ final class PropertyNames {
     /** How long {@code start} waits for the group to be ready. */
     static final String START_TIMEOUT = "pgroup.startTimeout";
 
+    /** Which process logs {@code start} streams into the build output. */
+    static final String SHOW_LOGS = "pgroup.showLogs";
+
     /** Where group directories are created. */
     static final String BASE_DIR = "pgroup.baseDir";
 

@@ -3,7 +3,11 @@ package dev.pgroup.maven;
 import dev.pgroup.core.Durations;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.StartException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
@@ -28,6 +32,15 @@ public class StartMojo extends AbstractPGroupMojo {
     @Parameter(property = PropertyNames.START_TIMEOUT, defaultValue = "60s")
     private String startTimeout;
 
+    /**
+     * Streams process logs into the build output while the integration tests run, each line
+     * prefixed with its process name, until {@code stop}: {@code true} (or {@code all}) for every
+     * process, or a comma-separated list of process names. Off by default: the logs of every
+     * process are printed anyway when the tests fail.
+     */
+    @Parameter(property = PropertyNames.SHOW_LOGS)
+    private String showLogs;
+
     @Inject
     public StartMojo(MavenProject project, MavenSession session, MojoExecution mojoExecution) {
         super(project, session, mojoExecution);
@@ -47,6 +60,7 @@ public class StartMojo extends AbstractPGroupMojo {
             throw new MojoFailureException("pgroup: <startTimeout> (property " + PropertyNames.START_TIMEOUT + "): "
                     + e.getMessage() + "; write e.g. 30s" + (problem == null ? "" : ". " + problem));
         }
+        Map<String, Path> logs = logsToShow(managed);
         getLog().info("pgroup: starting " + group.id() + ", waiting up to " + startTimeout + " until "
                 + String.join(", ", group.processes()) + " "
                 + (group.processes().size() == 1 ? "is" : "are")
@@ -63,5 +77,33 @@ public class StartMojo extends AbstractPGroupMojo {
         }
         getLog().info("pgroup: started " + group.id() + " ("
                 + processCount(group.processes().size()) + ") in " + millisSince(t0));
+        if (!logs.isEmpty()) {
+            getLog().info("pgroup: showing the logs of " + String.join(", ", logs.keySet()) + " until stop");
+            managed.streamLogs(logs, line -> getLog().info(line));
+        }
+    }
+
+    /** The processes {@code showLogs} names, with their log files; unknown names fail the goal. */
+    private Map<String, Path> logsToShow(ManagedGroup managed) throws MojoFailureException {
+        Map<String, Path> logs = new LinkedHashMap<>();
+        Group group = managed.group();
+        String wanted = showLogs == null ? "" : showLogs.strip();
+        if (wanted.isEmpty() || wanted.equals("false")) {
+            return logs;
+        }
+        List<String> names =
+                wanted.equals("true") || wanted.equals("all") ? group.processes() : List.of(wanted.split("\\s*,\\s*"));
+        for (String name : names) {
+            if (!group.processes().contains(name)) {
+                // The group was created for nothing: take it away before failing.
+                buildGroups().remove(managed);
+                String problem = managed.terminateQuietly();
+                throw new MojoFailureException("pgroup: <showLogs> (property " + PropertyNames.SHOW_LOGS
+                        + ") names process '" + name + "', but group " + group.name() + " has "
+                        + group.processes() + "; write true for all of them" + (problem == null ? "" : ". " + problem));
+            }
+            logs.put(name, group.logFile(name));
+        }
+        return logs;
     }
 }

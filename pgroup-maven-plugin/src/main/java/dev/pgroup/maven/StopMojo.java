@@ -31,6 +31,7 @@ public class StopMojo extends AbstractStopMojo {
         failure.ifPresent(why -> showLogs(managed, why));
         long t0 = System.nanoTime();
         group.stop();
+        managed.stopStreaming();
         getLog().info("pgroup: stopped " + group.id() + " in " + millisSince(t0));
     }
 }

@@ -40,6 +40,10 @@ public class TerminateMojo extends AbstractStopMojo {
             return;
         }
         int ports = group.ports().values().stream().mapToInt(m -> m.size()).sum();
+        if (managed.isStreamingLogs()) {
+            group.stop(); // so that the streamed log ends with what the processes wrote while stopping
+            managed.stopStreaming();
+        }
         try {
             group.terminate();
         } finally {
