@@ -2,6 +2,7 @@ package dev.pgroup.maven;
 
 import dev.pgroup.core.CreateOptions;
 import dev.pgroup.core.Group;
+import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
 import java.nio.file.Path;
 import java.util.Map;
@@ -47,6 +48,7 @@ public class CreateMojo extends AbstractPGroupMojo {
         PGroupEngine engine = newEngine();
         Group group;
         try {
+            removeKeptGroups(engine);
             group = engine.create(dir, CreateOptions.defaults().withName(name()));
         } catch (IllegalArgumentException e) {
             engine.close();
@@ -72,6 +74,27 @@ public class CreateMojo extends AbstractPGroupMojo {
                 + processCount(group.processes().size()) + "; ports " + describePorts(group.ports()) + ") in "
                 + millisSince(t0));
         getLog().debug("pgroup: group directory " + group.directory());
+    }
+
+    /**
+     * Removes the groups that earlier builds of this project kept for debugging after failed tests:
+     * stopped, under this project's base dir, and owned by a Maven JVM that has exited. Running
+     * groups (another build's, or one that {@code pgroup up} started for the IDE) are left alone.
+     */
+    private void removeKeptGroups(PGroupEngine engine) {
+        for (GroupInfo kept : engine.list()) {
+            if (!kept.directory().startsWith(baseDir()) || kept.running() || kept.ownerAlive()) {
+                continue;
+            }
+            try {
+                engine.open(kept.id()).terminate();
+                getLog().info("pgroup: removed " + kept.id() + ", kept stopped in " + kept.directory()
+                        + " by an earlier build for debugging");
+            } catch (RuntimeException e) {
+                getLog().warn("pgroup: could not remove " + kept.id() + ", kept by an earlier build in "
+                        + kept.directory() + ": " + e.getMessage());
+            }
+        }
     }
 
     private MojoFailureException duplicate(String groupName, ManagedGroup first) {

@@ -36,7 +36,8 @@ public class TerminateMojo extends AbstractStopMojo {
             managed.release();
             getLog().warn("pgroup: kept the files of " + group.id() + " for debugging in " + group.directory()
                     + " (processes stopped; logs under each process's log dir, see "
-                    + group.manifestFile() + ")");
+                    + group.manifestFile() + "). The next build of this project removes them; to remove them"
+                    + " now: pgroup terminate " + group.id());
             return;
         }
         int ports = group.ports().values().stream().mapToInt(m -> m.size()).sum();
