@@ -11,7 +11,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /** What {@code stop} and {@code terminate} share: when integration tests failed, show the logs. */
-public abstract class AbstractStopMojo extends AbstractPGroupMojo {
+public abstract class AbstractStopMojo extends AbstractLifecycleMojo {
 
     /**
      * failsafe's summary of the integration tests. When it reports failures or errors, the goal

@@ -29,7 +29,7 @@ import org.apache.maven.project.MavenProject;
  * works in tests with no configuration. They belong to this module alone, also under {@code mvn -T}.
  */
 @Mojo(name = "create", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
-public class CreateMojo extends AbstractPGroupMojo {
+public class CreateMojo extends AbstractLifecycleMojo {
 
     @Inject
     public CreateMojo(MavenProject project, MavenSession session, MojoExecution mojoExecution) {

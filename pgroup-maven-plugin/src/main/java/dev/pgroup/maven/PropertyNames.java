@@ -17,6 +17,9 @@ final class PropertyNames {
     /** Skips compiling and running every test; pgroup honours it too.*/
     static final String MAVEN_TEST_SKIP = "maven.test.skip";
 
+    /** The group's name, instead of the one in group.toml. */
+    static final String NAME = "pgroup.name";
+
     /** The group definition directory. */
     static final String GROUP = "pgroup.group";
 

@@ -27,12 +27,6 @@ public class PruneMojo extends AbstractPGroupMojo {
         super(project, session, mojoExecution);
     }
 
-    /** A cleanup is not a test run: skipITs and maven.test.skip do not skip it, pgroup.skip does. */
-    @Override
-    protected boolean honoursTestSkips() {
-        return false;
-    }
-
     @Override
     protected void executeMojo() {
         long t0 = System.nanoTime();

@@ -23,7 +23,7 @@ import org.apache.maven.project.MavenProject;
  * with the tail of that process's log; the group is stopped and its files are kept for debugging.
  */
 @Mojo(name = "start", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
-public class StartMojo extends AbstractPGroupMojo {
+public class StartMojo extends AbstractLifecycleMojo {
 
     /**
      * How long to wait for the whole group to be ready, e.g. {@code 500ms}, {@code 30s}, {@code 2m}

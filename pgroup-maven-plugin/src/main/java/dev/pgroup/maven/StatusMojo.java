@@ -17,7 +17,7 @@ import org.apache.maven.project.MavenProject;
  * under {@code baseDir}, such as the ones kept after failed tests.
  */
 @Mojo(name = "status", threadSafe = true)
-public class StatusMojo extends AbstractPGroupMojo {
+public class StatusMojo extends AbstractGroupMojo {
 
     @Inject
     public StatusMojo(MavenProject project, MavenSession session, MojoExecution mojoExecution) {
