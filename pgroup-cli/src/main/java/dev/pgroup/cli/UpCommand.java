@@ -1,6 +1,5 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.CreateOptions;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
 import java.io.PrintWriter;
@@ -44,7 +43,7 @@ final class UpCommand extends EngineCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         // Owned by this JVM, not detached: if it is SIGKILLed, its leases count as a dead owner's.
-        Group group = engine.create(definition, CreateOptions.defaults().withName(name));
+        Group group = engine.create(definition, options(spec, name));
         Thread worker = Thread.currentThread();
         AtomicBoolean cleaned = new AtomicBoolean();
         Runnable cleanup = () -> {

@@ -43,6 +43,7 @@ public final class DefinitionParser {
             "listen",
             "listen_protocol",
             "templates",
+            "files",
             "ready",
             "env",
             "after",
@@ -147,6 +148,7 @@ public final class DefinitionParser {
             processes.add(p);
         }
         checkAfter(processes);
+        checkExportedNames(name, nameLine, processes);
         return new GroupDefinition(file, directory, name, groupEnv, processes);
     }
 
@@ -196,7 +198,22 @@ public final class DefinitionParser {
 
         List<String> templates = new ArrayList<>();
         for (String template : strings(t, "templates", name)) {
-            templates.add(template(template, name, lines.get("templates")));
+            templates.add(sourceFile(template, name, lines.get("templates"), "templates"));
+        }
+        List<String> files = new ArrayList<>();
+        Set<String> targets = new HashSet<>(templates);
+        for (String verbatim : strings(t, "files", name)) {
+            String relative = sourceFile(verbatim, name, lines.get("files"), "files");
+            if (!targets.add(relative)) {
+                throw fail(
+                        lines.get("files"),
+                        name,
+                        "files",
+                        "'" + verbatim + "' is already written to the process directory"
+                                + (templates.contains(relative) ? " as a template" : "")
+                                + "; name each file once");
+            }
+            files.add(relative);
         }
 
         ListenSpec listen = listen(t, name, ports);
@@ -252,6 +269,7 @@ public final class DefinitionParser {
                 command,
                 ports,
                 templates,
+                files,
                 ready,
                 listen,
                 env,
@@ -311,15 +329,18 @@ public final class DefinitionParser {
         return new ListenSpec(protocol, listen);
     }
 
-    /** Checks a template path: relative, inside the definition dir (symlinks too), a regular file. */
-    private String template(String template, String process, int line) {
+    /**
+     * Checks a template or verbatim file path: relative, inside the definition dir (symlinks too), a
+     * regular file, not one of runit's names.
+     */
+    private String sourceFile(String template, String process, int line, String key) {
         Path relative = Path.of(template).normalize();
         if (template.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
             throw new DefinitionException(
                     file,
                     line,
                     process,
-                    "templates",
+                    key,
                     "'" + template + "' must be a relative path inside the definition directory " + directory);
         }
         if (RUNIT_FILES.contains(relative.getName(0).toString())) {
@@ -327,9 +348,9 @@ public final class DefinitionParser {
                     file,
                     line,
                     process,
-                    "templates",
+                    key,
                     "'" + template + "' would overwrite runit's '" + relative.getName(0)
-                            + "' in the process directory; rename the template");
+                            + "' in the process directory; rename the file");
         }
         Path source = directory.resolve(relative);
         try {
@@ -339,18 +360,21 @@ public final class DefinitionParser {
                         file,
                         line,
                         process,
-                        "templates",
+                        key,
                         "'" + template + "' resolves to " + real + ", outside the definition directory " + directory);
             }
             if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DefinitionException(
-                        file, line, process, "templates", "'" + template + "' is not a regular file");
+                throw new DefinitionException(file, line, process, key, "'" + template + "' is not a regular file");
             }
         } catch (NoSuchFileException e) {
             throw new DefinitionException(
-                    file, line, process, "templates", "template '" + template + "' not found at " + source);
+                    file,
+                    line,
+                    process,
+                    key,
+                    (key.equals("files") ? "file '" : "template '") + template + "' not found at " + source);
         } catch (IOException e) {
-            throw new DefinitionException(file, line, process, "templates", "cannot read '" + template + "': " + e);
+            throw new DefinitionException(file, line, process, key, "cannot read '" + template + "': " + e);
         }
         return relative.toString();
     }
@@ -386,6 +410,7 @@ public final class DefinitionParser {
         if (!(argValue instanceof String arg)) {
             throw new DefinitionException(file, line, process, "ready." + kind, "must be a string");
         }
+        noNul(arg, line, process, "ready." + kind);
         switch (kind) {
             case "tcp" -> {
                 requirePort(arg, ports, process, line, "ready.tcp");
@@ -399,6 +424,17 @@ public final class DefinitionParser {
                 if (!path.startsWith("/")) {
                     throw new DefinitionException(
                             file, line, process, "ready.http", "'" + arg + "' must look like \"main:/health\"");
+                }
+                try {
+                    // The same parse start does with the leased port; fail here, before any lease.
+                    java.net.URI.create("http://127.0.0.1:1" + path).toURL();
+                } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+                    throw fail(
+                            line,
+                            process,
+                            "ready.http",
+                            "'" + path + "' is not a valid URL path (" + e.getMessage()
+                                    + "); escape special characters, e.g. a space as %20");
                 }
                 return new ReadySpec(ReadySpec.Kind.HTTP, port + ":" + path, List.of());
             }
@@ -443,7 +479,7 @@ public final class DefinitionParser {
                         file, line, process, "env." + key, "not a valid environment variable name");
             }
             if (v instanceof String s) {
-                env.put(key, s);
+                env.put(key, noNul(s, line, process, "env." + key));
             } else if (v instanceof Long || v instanceof Boolean || v instanceof Double) {
                 env.put(key, v.toString());
             } else {
@@ -473,10 +509,11 @@ public final class DefinitionParser {
                 }
             }
         }
-        // Depth-first search for a cycle; report it as a path, e.g. a -> b -> a.
-        Map<String, Integer> state = new HashMap<>(); // 1 = on the stack, 2 = done
+        // Depth-first search for a cycle, reported as a path, e.g. a -> b -> a. Iterative: a chain of
+        // thousands of processes must not overflow the stack.
+        Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
         for (ProcessDefinition p : processes) {
-            List<String> cycle = findCycle(p.name(), byName, state, new ArrayList<>());
+            List<String> cycle = findCycle(p.name(), byName, state);
             if (cycle != null) {
                 ProcessDefinition first = byName.get(cycle.get(0));
                 throw new DefinitionException(
@@ -484,33 +521,82 @@ public final class DefinitionParser {
                         first.line("after"),
                         first.name(),
                         "after",
-                        "processes wait for each other in a cycle: " + String.join(" -> ", cycle));
+                        "processes wait for each other in a cycle: " + describeCycle(cycle));
             }
         }
     }
 
     private static List<String> findCycle(
-            String name, Map<String, ProcessDefinition> byName, Map<String, Integer> state, List<String> path) {
-        Integer s = state.get(name);
-        if (s != null && s == 2) {
+            String start, Map<String, ProcessDefinition> byName, Map<String, Integer> state) {
+        if (state.containsKey(start)) {
             return null;
         }
-        if (s != null && s == 1) {
-            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
-            cycle.add(name);
-            return cycle;
-        }
-        state.put(name, 1);
-        path.add(name);
-        for (String dep : byName.get(name).after()) {
-            List<String> cycle = findCycle(dep, byName, state, path);
-            if (cycle != null) {
+        List<String> path = new ArrayList<>();
+        List<java.util.Iterator<String>> pending = new ArrayList<>();
+        state.put(start, 1);
+        path.add(start);
+        pending.add(byName.get(start).after().iterator());
+        while (!path.isEmpty()) {
+            java.util.Iterator<String> deps = pending.get(pending.size() - 1);
+            if (!deps.hasNext()) {
+                state.put(path.remove(path.size() - 1), 2);
+                pending.remove(pending.size() - 1);
+                continue;
+            }
+            String dep = deps.next();
+            Integer s = state.get(dep);
+            if (s == null) {
+                state.put(dep, 1);
+                path.add(dep);
+                pending.add(byName.get(dep).after().iterator());
+            } else if (s == 1) {
+                List<String> cycle = new ArrayList<>(path.subList(path.indexOf(dep), path.size()));
+                cycle.add(dep);
                 return cycle;
             }
         }
-        path.remove(path.size() - 1);
-        state.put(name, 2);
         return null;
+    }
+
+    /** The cycle as a path; a long one shows its ends, not thousands of names. */
+    private static String describeCycle(List<String> cycle) {
+        if (cycle.size() <= 12) {
+            return String.join(" -> ", cycle);
+        }
+        return String.join(" -> ", cycle.subList(0, 5)) + " -> ... (" + (cycle.size() - 10) + " more) -> "
+                + String.join(" -> ", cycle.subList(cycle.size() - 5, cycle.size()));
+    }
+
+    /**
+     * Every port is exported as {@code PGROUP_<PROCESS>_<PORT>_PORT} (the CLI's {@code env}), and
+     * the manifest as {@code PGROUP_MANIFEST_<GROUP>}. Names that differ only in {@code -} and
+     * {@code _}, or in where the process name ends, map to one variable, and the last would silently
+     * win.
+     */
+    private void checkExportedNames(String groupName, int groupNameLine, List<ProcessDefinition> processes) {
+        Map<String, String> owners = new HashMap<>();
+        Map<String, Integer> ownerLines = new HashMap<>();
+        String manifest = dev.pgroup.core.ExportedNames.manifestVariable(groupName);
+        owners.put(manifest, "the manifest of group '" + groupName + "'");
+        ownerLines.put(manifest, groupNameLine);
+        for (ProcessDefinition p : processes) {
+            for (String port : p.ports()) {
+                String variable = dev.pgroup.core.ExportedNames.portVariable(p.name(), port);
+                String owner = "port '" + port + "' of process \"" + p.name() + "\"";
+                String earlier = owners.putIfAbsent(variable, owner);
+                if (earlier != null) {
+                    int earlierLine = ownerLines.get(variable);
+                    throw fail(
+                            p.line("ports"),
+                            p.name(),
+                            "ports",
+                            owner + " would be exported as " + variable + ", the same variable as " + earlier
+                                    + (earlierLine > 0 ? " (line " + earlierLine + ")" : "")
+                                    + "; rename one of them");
+                }
+                ownerLines.put(variable, p.line("ports"));
+            }
+        }
     }
 
     private void rejectUnknownKeys(TomlTable t, Set<String> known, String process, String prefix) {
@@ -545,7 +631,8 @@ public final class DefinitionParser {
         for (int i = 0; i < array.size(); i++) {
             Object item = array.get(i);
             if (item instanceof String s) {
-                out.add(s);
+                TomlPosition pos = array.inputPositionOf(i);
+                out.add(noNul(s, pos == null ? line : pos.line(), process, shownKey + "[" + i + "]"));
             } else if (item instanceof Long n) {
                 out.add(n.toString());
             } else {
@@ -565,7 +652,25 @@ public final class DefinitionParser {
         if (!(value instanceof String s)) {
             throw new DefinitionException(file, line(t, key), process, key, "must be a string");
         }
-        return s;
+        return noNul(s, line(t, key), process, key);
+    }
+
+    private DefinitionException fail(int line, String process, String key, String problem) {
+        return new DefinitionException(file, line, process, key, problem);
+    }
+
+    /** A NUL cannot be passed in an argument or an environment value: the OS would cut the string there. */
+    private String noNul(String value, int line, String process, String key) {
+        int at = value.indexOf('\0');
+        if (at >= 0) {
+            throw fail(
+                    line,
+                    process,
+                    key,
+                    "contains a NUL character (\\u0000) at position " + (at + 1)
+                            + "; a program's arguments and environment cannot hold one");
+        }
+        return value;
     }
 
     private static int line(TomlTable t, String key) {
