@@ -109,8 +109,12 @@ public final class DefinitionParser {
         String name = nameOverride != null ? nameOverride : optionalString(toml, "name", null, "group");
         int nameLine = nameOverride != null ? 0 : line(toml, "name");
         if (!Names.isValid(name)) {
-            throw new DefinitionException(
-                    file, nameLine, null, nameOverride != null ? "group name" : "name", "'" + name + "' " + Names.RULE);
+            if (nameOverride != null) {
+                // Not group.toml's fault; CreateOptions checks this first.
+                throw new IllegalArgumentException(
+                        "the group name '" + name + "' given in the create options " + Names.RULE);
+            }
+            throw new DefinitionException(file, nameLine, null, "name", "'" + name + "' " + Names.RULE);
         }
         Map<String, String> groupEnv = env(toml, null);
 
