@@ -96,13 +96,12 @@ public final class DefinitionParser {
         try {
             toml = Toml.parse(file);
         } catch (IOException e) {
-            throw new DefinitionException(file, 0, null, null, "cannot read: " + e.getMessage());
+            throw fail(0, null, null, "cannot read: " + e.getMessage());
         }
         if (toml.hasErrors()) {
             TomlParseError first = toml.errors().get(0);
             String more = toml.errors().size() > 1 ? " (and " + (toml.errors().size() - 1) + " more errors)" : "";
-            throw new DefinitionException(
-                    file, first.position().line(), null, null, "malformed TOML: " + message(first) + more);
+            throw fail(first.position().line(), null, null, "malformed TOML: " + message(first) + more);
         }
         rejectUnknownKeys(toml, GROUP_KEYS, null, "");
 
@@ -114,26 +113,23 @@ public final class DefinitionParser {
                 throw new IllegalArgumentException(
                         "the group name '" + name + "' given in the create options " + Names.RULE);
             }
-            throw new DefinitionException(file, nameLine, null, "name", "'" + name + "' " + Names.RULE);
+            throw fail(nameLine, null, "name", "'" + name + "' " + Names.RULE);
         }
         Map<String, String> groupEnv = env(toml, null);
 
         Object processesValue = toml.get(List.of("process"));
         if (processesValue == null) {
-            throw new DefinitionException(
-                    file, 0, null, "process", "no [[process]] table: a group needs at least one process");
+            throw fail(0, null, "process", "no [[process]] table: a group needs at least one process");
         }
         if (!(processesValue instanceof TomlArray array)) {
-            throw new DefinitionException(
-                    file, line(toml, "process"), null, "process", "must be an array of tables, written [[process]]");
+            throw fail(line(toml, "process"), null, "process", "must be an array of tables, written [[process]]");
         }
         List<ProcessDefinition> processes = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof TomlTable table)) {
                 TomlPosition pos = array.inputPositionOf(i);
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         pos == null ? 0 : pos.line(),
                         null,
                         "process",
@@ -142,8 +138,7 @@ public final class DefinitionParser {
             ProcessDefinition p = process(table, array.inputPositionOf(i));
             Integer earlier = seen.putIfAbsent(p.name(), p.line("name"));
             if (earlier != null) {
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         p.line("name"),
                         p.name(),
                         "name",
@@ -164,22 +159,20 @@ public final class DefinitionParser {
         }
         Object nameValue = t.get(List.of("name"));
         if (!(nameValue instanceof String name)) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.get(nameValue == null ? "" : "name"),
                     null,
                     "name",
                     nameValue == null ? "every [[process]] needs a name" : "must be a string");
         }
         if (!Names.isValid(name)) {
-            throw new DefinitionException(file, lines.get("name"), null, "name", "'" + name + "' " + Names.RULE);
+            throw fail(lines.get("name"), null, "name", "'" + name + "' " + Names.RULE);
         }
         rejectUnknownKeys(t, PROCESS_KEYS, name, "");
 
         List<String> command = strings(t, "command", name);
         if (command.isEmpty() || command.get(0).isBlank()) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.getOrDefault("command", lines.get("")),
                     name,
                     "command",
@@ -192,11 +185,10 @@ public final class DefinitionParser {
         Set<String> portSet = new HashSet<>();
         for (String port : ports) {
             if (!Names.isValid(port)) {
-                throw new DefinitionException(file, lines.get("ports"), name, "ports", "'" + port + "' " + Names.RULE);
+                throw fail(lines.get("ports"), name, "ports", "'" + port + "' " + Names.RULE);
             }
             if (!portSet.add(port)) {
-                throw new DefinitionException(
-                        file, lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
+                throw fail(lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
             }
         }
 
@@ -237,8 +229,7 @@ public final class DefinitionParser {
             signal = signal.substring(3);
         }
         if (!STOP_SIGNALS.contains(signal)) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.get("stop_signal"),
                     name,
                     "stop_signal",
@@ -250,7 +241,7 @@ public final class DefinitionParser {
             try {
                 stopTimeout = Durations.parsePositive(stopTimeoutText);
             } catch (IllegalArgumentException e) {
-                throw new DefinitionException(file, lines.get("stop_timeout"), name, "stop_timeout", e.getMessage());
+                throw fail(lines.get("stop_timeout"), name, "stop_timeout", e.getMessage());
             }
         }
         String restartText = optionalString(t, "restart", name, "always");
@@ -261,8 +252,7 @@ public final class DefinitionParser {
             }
         }
         if (restart == null) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.get("restart"),
                     name,
                     "restart",
@@ -293,7 +283,7 @@ public final class DefinitionParser {
         for (String port : listen) {
             requirePort(port, ports, process, line, "listen");
             if (!seen.add(port)) {
-                throw new DefinitionException(file, line, process, "listen", "duplicate port name '" + port + "'");
+                throw fail(line, process, "listen", "duplicate port name '" + port + "'");
             }
         }
         String protocolText = optionalString(t, "listen_protocol", process, null);
@@ -307,24 +297,21 @@ public final class DefinitionParser {
         ListenSpec.Protocol protocol = java.util.Arrays.stream(ListenSpec.Protocol.values())
                 .filter(p -> p.tomlName().equals(protocolText))
                 .findFirst()
-                .orElseThrow(() -> new DefinitionException(
-                        file,
+                .orElseThrow(() -> fail(
                         protocolLine,
                         process,
                         "listen_protocol",
                         "'" + protocolText + "' is not one of " + String.join(", ", names)
                                 + Names.didYouMean(protocolText, names)));
         if (listen.isEmpty()) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     protocolLine,
                     process,
                     "listen_protocol",
                     "has nothing to pass: name the ports too, e.g. listen = [\"http\"]");
         }
         if (protocol == ListenSpec.Protocol.STDIN && listen.size() != 1) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     "listen",
@@ -340,16 +327,14 @@ public final class DefinitionParser {
     private String sourceFile(String template, String process, int line, String key) {
         Path relative = Path.of(template).normalize();
         if (template.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     key,
                     "'" + template + "' must be a relative path inside the definition directory " + directory);
         }
         if (RUNIT_FILES.contains(relative.getName(0).toString())) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     key,
@@ -360,25 +345,23 @@ public final class DefinitionParser {
         try {
             Path real = source.toRealPath();
             if (!real.startsWith(directory)) {
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         line,
                         process,
                         key,
                         "'" + template + "' resolves to " + real + ", outside the definition directory " + directory);
             }
             if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DefinitionException(file, line, process, key, "'" + template + "' is not a regular file");
+                throw fail(line, process, key, "'" + template + "' is not a regular file");
             }
         } catch (NoSuchFileException e) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     key,
                     (key.equals("files") ? "file '" : "template '") + template + "' not found at " + source);
         } catch (IOException e) {
-            throw new DefinitionException(file, line, process, key, "cannot read '" + template + "': " + e);
+            throw fail(line, process, key, "cannot read '" + template + "': " + e);
         }
         return relative.toString();
     }
@@ -390,29 +373,24 @@ public final class DefinitionParser {
         }
         int line = line(t, "ready");
         if (!(value instanceof TomlTable ready)) {
-            throw new DefinitionException(
-                    file, line, process, "ready", "must be a table, e.g. ready = { tcp = \"main\" }");
+            throw fail(line, process, "ready", "must be a table, e.g. ready = { tcp = \"main\" }");
         }
         rejectUnknownKeys(ready, READY_KEYS, process, "ready.");
         if (ready.size() != 1) {
-            throw new DefinitionException(
-                    file,
-                    line,
-                    process,
-                    "ready",
-                    "give exactly one of tcp, http, log or command; found " + ready.keySet());
+            throw fail(
+                    line, process, "ready", "give exactly one of tcp, http, log or command; found " + ready.keySet());
         }
         String kind = ready.keySet().iterator().next();
         if (kind.equals("command")) {
             List<String> command = strings(ready, "command", process, "ready.command");
             if (command.isEmpty()) {
-                throw new DefinitionException(file, line, process, "ready.command", "must not be empty");
+                throw fail(line, process, "ready.command", "must not be empty");
             }
             return new ReadySpec(ReadySpec.Kind.COMMAND, null, command);
         }
         Object argValue = ready.get(List.of(kind));
         if (!(argValue instanceof String arg)) {
-            throw new DefinitionException(file, line, process, "ready." + kind, "must be a string");
+            throw fail(line, process, "ready." + kind, "must be a string");
         }
         noNul(arg, line, process, "ready." + kind);
         switch (kind) {
@@ -426,8 +404,7 @@ public final class DefinitionParser {
                 String path = colon < 0 ? "/" : arg.substring(colon + 1);
                 requirePort(port, ports, process, line, "ready.http");
                 if (!path.startsWith("/")) {
-                    throw new DefinitionException(
-                            file, line, process, "ready.http", "'" + arg + "' must look like \"main:/health\"");
+                    throw fail(line, process, "ready.http", "'" + arg + "' must look like \"main:/health\"");
                 }
                 try {
                     // The same parse start does with the leased port; fail here, before any lease.
@@ -446,8 +423,7 @@ public final class DefinitionParser {
                 try {
                     Pattern.compile(arg);
                 } catch (PatternSyntaxException e) {
-                    throw new DefinitionException(
-                            file, line, process, "ready.log", "not a valid regular expression: " + e.getDescription());
+                    throw fail(line, process, "ready.log", "not a valid regular expression: " + e.getDescription());
                 }
                 return new ReadySpec(ReadySpec.Kind.LOG, arg, List.of());
             }
@@ -456,8 +432,7 @@ public final class DefinitionParser {
 
     private void requirePort(String port, List<String> ports, String process, int line, String key) {
         if (!ports.contains(port)) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     key,
@@ -471,23 +446,21 @@ public final class DefinitionParser {
             return Map.of();
         }
         if (!(value instanceof TomlTable table)) {
-            throw new DefinitionException(
-                    file, line(t, "env"), process, "env", "must be a table, e.g. env = { LANG = \"C\" }");
+            throw fail(line(t, "env"), process, "env", "must be a table, e.g. env = { LANG = \"C\" }");
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (String key : table.keySet()) {
             Object v = table.get(List.of(key));
             int line = line(table, key);
             if (!ENV_NAME.matcher(key).matches()) {
-                throw new DefinitionException(
-                        file, line, process, "env." + key, "not a valid environment variable name");
+                throw fail(line, process, "env." + key, "not a valid environment variable name");
             }
             if (v instanceof String s) {
                 env.put(key, noNul(s, line, process, "env." + key));
             } else if (v instanceof Long || v instanceof Boolean || v instanceof Double) {
                 env.put(key, v.toString());
             } else {
-                throw new DefinitionException(file, line, process, "env." + key, "must be a string");
+                throw fail(line, process, "env." + key, "must be a string");
             }
         }
         return env;
@@ -499,12 +472,10 @@ public final class DefinitionParser {
         for (ProcessDefinition p : processes) {
             for (String dep : p.after()) {
                 if (dep.equals(p.name())) {
-                    throw new DefinitionException(
-                            file, p.line("after"), p.name(), "after", "a process cannot wait for itself");
+                    throw fail(p.line("after"), p.name(), "after", "a process cannot wait for itself");
                 }
                 if (!byName.containsKey(dep)) {
-                    throw new DefinitionException(
-                            file,
+                    throw fail(
                             p.line("after"),
                             p.name(),
                             "after",
@@ -520,8 +491,7 @@ public final class DefinitionParser {
             List<String> cycle = findCycle(p.name(), byName, state);
             if (cycle != null) {
                 ProcessDefinition first = byName.get(cycle.get(0));
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         first.line("after"),
                         first.name(),
                         "after",
@@ -606,8 +576,7 @@ public final class DefinitionParser {
     private void rejectUnknownKeys(TomlTable t, Set<String> known, String process, String prefix) {
         for (String key : t.keySet()) {
             if (!known.contains(key)) {
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         line(t, key),
                         process,
                         prefix + key,
@@ -628,8 +597,7 @@ public final class DefinitionParser {
         }
         int line = line(t, key);
         if (!(value instanceof TomlArray array)) {
-            throw new DefinitionException(
-                    file, line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
+            throw fail(line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
@@ -641,8 +609,7 @@ public final class DefinitionParser {
                 out.add(n.toString());
             } else {
                 TomlPosition pos = array.inputPositionOf(i);
-                throw new DefinitionException(
-                        file, pos == null ? line : pos.line(), process, shownKey + "[" + i + "]", "must be a string");
+                throw fail(pos == null ? line : pos.line(), process, shownKey + "[" + i + "]", "must be a string");
             }
         }
         return out;
@@ -654,11 +621,12 @@ public final class DefinitionParser {
             return fallback;
         }
         if (!(value instanceof String s)) {
-            throw new DefinitionException(file, line(t, key), process, key, "must be a string");
+            throw fail(line(t, key), process, key, "must be a string");
         }
         return noNul(s, line(t, key), process, key);
     }
 
+    /** An error in group.toml: every parser error names the file, and the line, process and key it can. */
     private DefinitionException fail(int line, String process, String key, String problem) {
         return new DefinitionException(file, line, process, key, problem);
     }
