@@ -145,4 +145,66 @@ class StartFailuresTest {
             }
         }
     }
+
+    @Test
+    void anAfterProcessWithRestartNeverIsNotTakenForExitedWhileItWaits() throws IOException {
+        // Before start brings it up, runit reports it "down, want down" (its down file): that is
+        // not an exit.
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "first"
+                command = ["sh", "-c", "echo first-up; exec sleep 60"]
+                ready = { log = "first-up" }
+                [[process]]
+                name = "second"
+                command = ["sh", "-c", "echo second-up; exec sleep 60"]
+                after = ["first"]
+                restart = "never"
+                ready = { log = "second-up" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            for (int i = 0; i < 5; i++) {
+                group.start(Duration.ofSeconds(20));
+
+                assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
+                group.stop();
+            }
+        }
+    }
+
+    @Test
+    void anAfterProcessWithRestartNeverThatExitsAtOnceFailsFast() throws IOException {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "first"
+                command = ["sh", "-c", "echo first-up; exec sleep 60"]
+                ready = { log = "first-up" }
+                [[process]]
+                name = "second"
+                command = ["sh", "-c", "exit 4"]
+                after = ["first"]
+                restart = "never"
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+
+                StartException e =
+                        catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(20)));
+
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("try " + i + " fails fast")
+                        .isLessThan(Duration.ofSeconds(3));
+                assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                        .as("try " + i)
+                        .isEqualTo("group " + group.id() + ": process \"second\" exited during start with status 4");
+            }
+        }
+    }
 }
