@@ -1,6 +1,5 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.CreateOptions;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ final class CreateCommand extends EngineCommand {
     @Override
     int run(PGroupEngine engine) {
         // A group owned by this short-lived JVM would count as abandoned the moment it exits.
-        Group group = engine.create(
-                definition, CreateOptions.defaults().withName(name).withDetached(true));
+        Group group = engine.create(definition, options(spec, name).withDetached(true));
         out().println(group.id());
         return 0;
     }

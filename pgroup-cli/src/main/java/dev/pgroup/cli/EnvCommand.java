@@ -1,9 +1,9 @@
 package dev.pgroup.cli;
 
 import dev.pgroup.PGroup;
+import dev.pgroup.core.ExportedNames;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -30,13 +30,13 @@ final class EnvCommand extends EngineCommand {
         export(s, PGroup.MANIFEST_ENV, group.manifestFile().toString());
         export(
                 s,
-                PGroup.MANIFEST_ENV + "_" + variable(group.name()),
+                ExportedNames.manifestVariable(group.name()),
                 group.manifestFile().toString());
         for (Map.Entry<String, Map<String, Integer>> process : group.ports().entrySet()) {
             for (Map.Entry<String, Integer> port : process.getValue().entrySet()) {
                 export(
                         s,
-                        "PGROUP_" + variable(process.getKey()) + "_" + variable(port.getKey()) + "_PORT",
+                        ExportedNames.portVariable(process.getKey(), port.getKey()),
                         port.getValue().toString());
             }
         }
@@ -44,13 +44,12 @@ final class EnvCommand extends EngineCommand {
         return 0;
     }
 
-    private static void export(StringBuilder s, String name, String value) {
-        s.append("export ").append(name).append('=').append(quote(value)).append('\n');
+    static String variable(String name) {
+        return ExportedNames.variable(name);
     }
 
-    /** A name as a shell variable: upper case, anything but letters and digits becomes '_'. */
-    static String variable(String name) {
-        return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    private static void export(StringBuilder s, String name, String value) {
+        s.append("export ").append(name).append('=').append(quote(value)).append('\n');
     }
 
     /** Single quotes keep every character literal; a quote itself is closed, escaped and reopened. */

@@ -1,6 +1,5 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.CreateOptions;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
 import java.io.PrintWriter;
@@ -80,7 +79,7 @@ final class UpCommand extends EngineCommand {
             dir = PROJECT_DEFINITION;
         }
         // Owned by this JVM, not detached: if it is SIGKILLed, its leases count as a dead owner's.
-        Group group = engine.create(dir, CreateOptions.defaults().withName(name));
+        Group group = engine.create(dir, options(spec, name));
         Thread worker = Thread.currentThread();
         AtomicBoolean cleaned = new AtomicBoolean();
         Runnable cleanup = () -> {

@@ -116,4 +116,21 @@ class UsageIT {
         assertThat(r.err()).startsWith("pgroup: " + def.resolve("group.toml")).doesNotContain("\tat ");
         assertThat(cli.baseDir.toFile().list()).isNullOrEmpty();
     }
+
+    @Test
+    void aBadNameIsAUsageErrorOfTheNameOptionNotOfGroupToml() throws Exception {
+        for (String command : new String[] {"create", "up"}) {
+            Cli.Result r = cli.pgroup(command, Cli.definition("redis-single").toString(), "--name", "Bad Name");
+
+            assertThat(r.exitCode()).as(command + ": " + r).isEqualTo(2);
+            String message = r.err().lines().findFirst().orElse("");
+            assertThat(message)
+                    .as(command)
+                    .startsWith("Invalid value for option '--name': the group name 'Bad Name' given in the create"
+                            + " options must match")
+                    .doesNotContain("group.toml");
+            assertThat(r.err()).as(command).contains("Usage: pgroup " + command);
+            assertThat(cli.baseDir.toFile().list()).as(command).isNullOrEmpty();
+        }
+    }
 }

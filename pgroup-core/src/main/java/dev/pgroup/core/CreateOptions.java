@@ -8,6 +8,18 @@ package dev.pgroup.core;
  *     its ports are never reclaimed as the leases of a dead owner
  */
 public record CreateOptions(String name, boolean detached) {
+
+    /**
+     * @throws IllegalArgumentException when {@code name} is not a valid group name; the message says
+     *     the name came from the create options, not from {@code group.toml}
+     */
+    public CreateOptions {
+        if (name != null && !dev.pgroup.core.internal.Names.isValid(name)) {
+            throw new IllegalArgumentException(
+                    "the group name '" + name + "' given in the create options " + dev.pgroup.core.internal.Names.RULE);
+        }
+    }
+
     /** Keep the definition's name; the group belongs to this JVM. */
     public static CreateOptions defaults() {
         return new CreateOptions(null, false);

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Creates and opens groups. One engine holds one connection to the port database; it is safe to
@@ -121,9 +122,7 @@ public final class PGroupEngine implements AutoCloseable {
                 ProcessDefinition p = definition.processes().get(i);
                 ProcessPlan plan = plans.get(i);
                 Files.createDirectories(plan.serviceDir());
-                for (String template : p.templates()) {
-                    planner.renderTemplate(p, template);
-                }
+                planner.writeFiles(p);
                 prepareWorkdir(definition, p, plan);
                 checkProgram(definition, p, plan);
                 writer.write(plan, planner.readyCommand(p));
@@ -155,13 +154,21 @@ public final class PGroupEngine implements AutoCloseable {
         // The base dir first: status, env and logs of a local group then never load SQLite.
         GroupLayout layout = new GroupLayout(baseDir.resolve(groupId));
         if (!Files.isRegularFile(layout.manifest())) {
-            layout = registry.find(groupId)
-                    .map(e -> new GroupLayout(e.directory()))
+            Optional<Path> registered = registry.find(groupId).map(GroupRegistry.Entry::directory);
+            layout = registered
+                    .map(GroupLayout::new)
                     .filter(l -> Files.isRegularFile(l.manifest()))
-                    .orElseThrow(() -> new PGroupException("no group '" + groupId + "' on this machine (looked in "
-                            + baseDir + " and in the registry " + database.file() + ")" + existingGroupsHint()));
+                    .orElseThrow(() -> notFound(groupId, registered));
         }
-        Manifest m = Manifest.read(layout.manifest());
+        Manifest m;
+        try {
+            m = Manifest.read(layout.manifest());
+        } catch (RuntimeException e) {
+            throw new PGroupException(
+                    "group '" + groupId + "' has an unreadable manifest " + layout.manifest() + ": " + e.getMessage()
+                            + "; 'prune' cleans up a group whose files were damaged",
+                    e);
+        }
         return new Group(
                 this,
                 m.groupId(),
@@ -288,8 +295,41 @@ public final class PGroupEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Why {@code groupId} cannot be opened, in words: a dir without a manifest (a create that did not
+     * finish, files deleted) or a registered dir that is gone is not "no group".
+     */
+    private PGroupException notFound(String groupId, Optional<Path> registered) {
+        for (Path dir : registered.isPresent()
+                ? List.of(baseDir.resolve(groupId), registered.get())
+                : List.of(baseDir.resolve(groupId))) {
+            if (Files.isDirectory(dir)) {
+                return new PGroupException("group '" + groupId + "' in " + dir + " has no manifest "
+                        + new GroupLayout(dir).manifest()
+                        + ": its create did not finish or its files were deleted; 'prune' cleans it up");
+            }
+        }
+        if (registered.isPresent()) {
+            return new PGroupException("group '" + groupId + "' is registered in " + database.file()
+                    + " with the directory " + registered.get() + ", which is gone; 'prune' forgets it");
+        }
+        return new PGroupException("no group '" + groupId + "' on this machine (looked in " + baseDir
+                + " and in the registry " + database.file() + ")" + existingGroupsHint());
+    }
+
+    /** The ids open() can find in the base dir: dirs named by id that hold a manifest. */
     private String existingGroupsHint() {
-        List<String> ids = groupIds();
+        List<String> ids = new ArrayList<>();
+        if (Files.isDirectory(baseDir)) {
+            try (var dirs = Files.list(baseDir)) {
+                dirs.filter(d -> Files.isRegularFile(new GroupLayout(d).manifest()))
+                        .map(d -> d.getFileName().toString())
+                        .sorted()
+                        .forEach(ids::add);
+            } catch (IOException e) {
+                return " (cannot list " + baseDir + ": " + e + ")";
+            }
+        }
         return ids.isEmpty() ? " (it holds no groups)" : "; it holds " + ids;
     }
 
@@ -334,10 +374,18 @@ public final class PGroupEngine implements AutoCloseable {
     }
 
     /** A workdir inside the process dir is created; one elsewhere must exist, as the user's own dir. */
-    private static void prepareWorkdir(GroupDefinition definition, ProcessDefinition p, ProcessPlan plan)
-            throws IOException {
+    private static void prepareWorkdir(GroupDefinition definition, ProcessDefinition p, ProcessPlan plan) {
         if (plan.workdir().startsWith(plan.serviceDir())) {
-            Files.createDirectories(plan.workdir());
+            try {
+                Files.createDirectories(plan.workdir());
+            } catch (IOException e) {
+                throw new DefinitionException(
+                        definition.file(),
+                        p.line("workdir"),
+                        p.name(),
+                        "workdir",
+                        "cannot create " + plan.workdir() + ": " + e);
+            }
         } else if (!Files.isDirectory(plan.workdir())) {
             throw new DefinitionException(
                     definition.file(),

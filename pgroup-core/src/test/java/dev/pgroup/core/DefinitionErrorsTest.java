@@ -231,4 +231,244 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
             assertThat(e.getMessage()).contains(readOnly.toString()).contains("permission denied");
         }
     }
+
+    // Names that map to one exported variable (issue 9, item 16)
+
+    @Test
+    void processNamesThatDifferOnlyInDashAndUnderscoreAreRejectedNamingBoth() throws IOException {
+        DefinitionException e = createFails(
+                """
+                [[process]]
+                name = "web-api"
+                command = ["sleep", "60"]
+                ports = ["main"]
+                [[process]]
+                name = "web_api"
+                command = ["sleep", "60"]
+                ports = ["main"]
+                """);
+
+        assertThat(e.line()).isEqualTo(8);
+        assertThat(e.process()).contains("web_api");
+        assertThat(e.key()).contains("ports");
+        assertThat(e.getMessage())
+                .contains("PGROUP_WEB_API_MAIN_PORT")
+                .contains("port 'main' of process \"web-api\" (line 4)");
+    }
+
+    @Test
+    void aPortNameThatEndsAnotherProcessNameIsRejectedNamingBoth() throws IOException {
+        DefinitionException e = createFails(
+                """
+                [[process]]
+                name = "web-api"
+                command = ["sleep", "60"]
+                ports = ["main"]
+                [[process]]
+                name = "web"
+                command = ["sleep", "60"]
+                ports = ["api-main"]
+                """);
+
+        assertThat(e.line()).isEqualTo(8);
+        assertThat(e.process()).contains("web");
+        assertThat(e.getMessage())
+                .contains("port 'api-main' of process \"web\" would be exported as PGROUP_WEB_API_MAIN_PORT")
+                .contains("port 'main' of process \"web-api\" (line 4)");
+    }
+
+    // Errors that named no file, line or key (item 17)
+
+    @Test
+    void aTemplateWithPlaceholdersThatIsNotUtf8NamesTheTemplateAndLine() throws IOException {
+        Files.write(definition.resolve("web.conf"), new byte[] {
+            'a',
+            '\n',
+            'p',
+            '{',
+            '{',
+            'p',
+            'o',
+            'r',
+            't',
+            '.',
+            'h',
+            't',
+            't',
+            'p',
+            '}',
+            '}',
+            '\n',
+            'x',
+            (byte) 0xff,
+            '\n'
+        });
+        DefinitionException e = createFails(VALID_PROCESS + "templates = [\"web.conf\"]\n");
+
+        assertThat(e.file()).isEqualTo(definition.toRealPath().resolve("web.conf"));
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("templates");
+        assertThat(e.getMessage()).contains("is not UTF-8 text (byte 0xff").contains("files = [...]");
+    }
+
+    @Test
+    void aWorkdirNamedLikeARunitFileIsRejected() throws IOException {
+        DefinitionException e = createFails(VALID_PROCESS + "workdir = \"run\"\n");
+
+        assertThat(e.file()).isEqualTo(definition.resolve("group.toml"));
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("workdir");
+        assertThat(e.getMessage()).contains("'run' would take the place of runit's 'run'");
+    }
+
+    @Test
+    void aWorkdirNamedLikeATemplateIsRejected() throws IOException {
+        Files.writeString(definition.resolve("web.conf"), "x\n");
+        DefinitionException e =
+                createFails(VALID_PROCESS + "templates = [\"web.conf\"]\nworkdir = \"web.conf/data\"\n");
+
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.key()).contains("workdir");
+        assertThat(e.getMessage()).contains("where the template 'web.conf' is written");
+    }
+
+    @Test
+    void aReadyHttpPathThatIsNoUrlIsRejectedAtCreate() throws IOException {
+        DefinitionException e = createFails(VALID_PROCESS + "ready = { http = \"http:/a b\" }\n");
+
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("ready.http");
+        assertThat(e.getMessage()).contains("'/a b' is not a valid URL path").contains("%20");
+    }
+
+    @Test
+    void aCycleThroughFiveThousandProcessesIsReportedNotAStackOverflow() throws IOException {
+        DefinitionException e = createFails(chain(5000, true));
+
+        assertThat(e.key()).contains("after");
+        assertThat(e.getMessage())
+                .contains("processes wait for each other in a cycle: p0 -> p1 -> p2")
+                .contains("(4991 more)");
+        assertThat(e.getMessage().length()).as("a short message").isLessThan(500);
+    }
+
+    @Test
+    void aChainOfFiveThousandProcessesParses() throws IOException {
+        Files.writeString(definition.resolve("group.toml"), chain(5000, false));
+
+        assertThat(dev.pgroup.core.internal.DefinitionParser.parse(definition, null)
+                        .processes())
+                .hasSize(5000);
+    }
+
+    /** p0 waits for p1, p1 for p2, ...; with {@code cycle} the last waits for p0. */
+    private static String chain(int n, boolean cycle) {
+        StringBuilder toml = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            toml.append("[[process]]\nname = \"p").append(i).append("\"\ncommand = [\"sleep\", \"1\"]\n");
+            if (i + 1 < n) {
+                toml.append("after = [\"p").append(i + 1).append("\"]\n");
+            } else if (cycle) {
+                toml.append("after = [\"p0\"]\n");
+            }
+        }
+        return toml.toString();
+    }
+
+    @Test
+    void aReadyCommandProgramNotOnPathIsRejectedAtCreate() throws IOException {
+        DefinitionException e =
+                createFails(VALID_PROCESS + "ready = { command = [\"no-such-check-pgroup\", \"x\"] }\n");
+
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("ready.command[0]");
+        assertThat(e.getMessage()).contains("program 'no-such-check-pgroup' not found on PATH");
+    }
+
+    @Test
+    void aRelativeReadyCommandProgramThatDoesNotExistIsRejectedAtCreate() throws IOException {
+        DefinitionException e = createFails(VALID_PROCESS + "ready = { command = [\"./check.sh\"] }\n");
+
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.key()).contains("ready.command[0]");
+        assertThat(e.getMessage()).contains("check.sh does not exist or is not executable");
+    }
+
+    // NUL bytes (item 19)
+
+    @Test
+    void aNulInACommandArgumentIsRejected() throws IOException {
+        DefinitionException e = createFails("[[process]]\nname = \"web\"\ncommand = [\"sleep\", \"6\\u00000\"]\n");
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("command[1]");
+        assertThat(e.getMessage()).contains("contains a NUL character");
+    }
+
+    @Test
+    void aNulInAnEnvValueIsRejected() throws IOException {
+        DefinitionException e = createFails(VALID_PROCESS + "env = { TOKEN = \"a\\u0000b\" }\n");
+
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("env.TOKEN");
+        assertThat(e.getMessage()).contains("contains a NUL character");
+    }
+
+    @Test
+    void aNulInAGroupEnvValueIsRejected() throws IOException {
+        DefinitionException e = createFails("env = { TOKEN = \"a\\u0000b\" }\n" + VALID_PROCESS);
+
+        assertThat(e.line()).isEqualTo(1);
+        assertThat(e.key()).contains("env.TOKEN");
+        assertThat(e.getMessage()).contains("contains a NUL character");
+    }
+
+    // workdir outside the process dir (item 20)
+
+    @Test
+    void aRelativeWorkdirThatLeavesTheProcessDirIsRejected() throws IOException {
+        DefinitionException e = createFails(VALID_PROCESS + "workdir = \"../../../../../../etc\"\n");
+
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.process()).contains("web");
+        assertThat(e.key()).contains("workdir");
+        assertThat(e.getMessage()).contains("leaves the process directory");
+    }
+
+    // files = [...] (item 18)
+
+    @Test
+    void aFileListedBothAsTemplateAndAsFileIsRejected() throws IOException {
+        Files.writeString(definition.resolve("web.conf"), "x\n");
+        DefinitionException e = createFails(VALID_PROCESS + "templates = [\"web.conf\"]\nfiles = [\"./web.conf\"]\n");
+
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.key()).contains("files");
+        assertThat(e.getMessage()).contains("already written to the process directory as a template");
+    }
+
+    @Test
+    void aFileSymlinkPointingOutsideIsRejected() throws IOException {
+        Files.writeString(tmp.resolve("secret.bin"), "x");
+        Files.createSymbolicLink(definition.resolve("data.bin"), tmp.resolve("secret.bin"));
+        DefinitionException e = createFails(VALID_PROCESS + "files = [\"data.bin\"]\n");
+
+        assertThat(e.key()).contains("files");
+        assertThat(e.getMessage()).contains("outside the definition directory");
+    }
+
+    @Test
+    void aFilePathLeavingTheDefinitionDirIsRejected() throws IOException {
+        Files.writeString(tmp.resolve("secret.bin"), "x");
+        DefinitionException e = createFails(VALID_PROCESS + "files = [\"../secret.bin\"]\n");
+
+        assertThat(e.key()).contains("files");
+        assertThat(e.getMessage()).contains("must be a relative path inside the definition directory");
+    }
 }

@@ -43,6 +43,7 @@ public final class DefinitionParser {
             "listen",
             "listen_protocol",
             "templates",
+            "files",
             "ready",
             "env",
             "after",
@@ -95,40 +96,40 @@ public final class DefinitionParser {
         try {
             toml = Toml.parse(file);
         } catch (IOException e) {
-            throw new DefinitionException(file, 0, null, null, "cannot read: " + e.getMessage());
+            throw fail(0, null, null, "cannot read: " + e.getMessage());
         }
         if (toml.hasErrors()) {
             TomlParseError first = toml.errors().get(0);
             String more = toml.errors().size() > 1 ? " (and " + (toml.errors().size() - 1) + " more errors)" : "";
-            throw new DefinitionException(
-                    file, first.position().line(), null, null, "malformed TOML: " + message(first) + more);
+            throw fail(first.position().line(), null, null, "malformed TOML: " + message(first) + more);
         }
         rejectUnknownKeys(toml, GROUP_KEYS, null, "");
 
         String name = nameOverride != null ? nameOverride : optionalString(toml, "name", null, "group");
         int nameLine = nameOverride != null ? 0 : line(toml, "name");
         if (!Names.isValid(name)) {
-            throw new DefinitionException(
-                    file, nameLine, null, nameOverride != null ? "group name" : "name", "'" + name + "' " + Names.RULE);
+            if (nameOverride != null) {
+                // Not group.toml's fault; CreateOptions checks this first.
+                throw new IllegalArgumentException(
+                        "the group name '" + name + "' given in the create options " + Names.RULE);
+            }
+            throw fail(nameLine, null, "name", "'" + name + "' " + Names.RULE);
         }
         Map<String, String> groupEnv = env(toml, null);
 
         Object processesValue = toml.get(List.of("process"));
         if (processesValue == null) {
-            throw new DefinitionException(
-                    file, 0, null, "process", "no [[process]] table: a group needs at least one process");
+            throw fail(0, null, "process", "no [[process]] table: a group needs at least one process");
         }
         if (!(processesValue instanceof TomlArray array)) {
-            throw new DefinitionException(
-                    file, line(toml, "process"), null, "process", "must be an array of tables, written [[process]]");
+            throw fail(line(toml, "process"), null, "process", "must be an array of tables, written [[process]]");
         }
         List<ProcessDefinition> processes = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof TomlTable table)) {
                 TomlPosition pos = array.inputPositionOf(i);
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         pos == null ? 0 : pos.line(),
                         null,
                         "process",
@@ -137,8 +138,7 @@ public final class DefinitionParser {
             ProcessDefinition p = process(table, array.inputPositionOf(i));
             Integer earlier = seen.putIfAbsent(p.name(), p.line("name"));
             if (earlier != null) {
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         p.line("name"),
                         p.name(),
                         "name",
@@ -147,6 +147,7 @@ public final class DefinitionParser {
             processes.add(p);
         }
         checkAfter(processes);
+        checkExportedNames(name, nameLine, processes);
         return new GroupDefinition(file, directory, name, groupEnv, processes);
     }
 
@@ -158,22 +159,20 @@ public final class DefinitionParser {
         }
         Object nameValue = t.get(List.of("name"));
         if (!(nameValue instanceof String name)) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.get(nameValue == null ? "" : "name"),
                     null,
                     "name",
                     nameValue == null ? "every [[process]] needs a name" : "must be a string");
         }
         if (!Names.isValid(name)) {
-            throw new DefinitionException(file, lines.get("name"), null, "name", "'" + name + "' " + Names.RULE);
+            throw fail(lines.get("name"), null, "name", "'" + name + "' " + Names.RULE);
         }
         rejectUnknownKeys(t, PROCESS_KEYS, name, "");
 
         List<String> command = strings(t, "command", name);
         if (command.isEmpty() || command.get(0).isBlank()) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.getOrDefault("command", lines.get("")),
                     name,
                     "command",
@@ -186,17 +185,31 @@ public final class DefinitionParser {
         Set<String> portSet = new HashSet<>();
         for (String port : ports) {
             if (!Names.isValid(port)) {
-                throw new DefinitionException(file, lines.get("ports"), name, "ports", "'" + port + "' " + Names.RULE);
+                throw fail(lines.get("ports"), name, "ports", "'" + port + "' " + Names.RULE);
             }
             if (!portSet.add(port)) {
-                throw new DefinitionException(
-                        file, lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
+                throw fail(lines.get("ports"), name, "ports", "duplicate port name '" + port + "'");
             }
         }
 
         List<String> templates = new ArrayList<>();
         for (String template : strings(t, "templates", name)) {
-            templates.add(template(template, name, lines.get("templates")));
+            templates.add(sourceFile(template, name, lines.get("templates"), "templates"));
+        }
+        List<String> files = new ArrayList<>();
+        Set<String> targets = new HashSet<>(templates);
+        for (String verbatim : strings(t, "files", name)) {
+            String relative = sourceFile(verbatim, name, lines.get("files"), "files");
+            if (!targets.add(relative)) {
+                throw fail(
+                        lines.get("files"),
+                        name,
+                        "files",
+                        "'" + verbatim + "' is already written to the process directory"
+                                + (templates.contains(relative) ? " as a template" : "")
+                                + "; name each file once");
+            }
+            files.add(relative);
         }
 
         ListenSpec listen = listen(t, name, ports);
@@ -216,8 +229,7 @@ public final class DefinitionParser {
             signal = signal.substring(3);
         }
         if (!STOP_SIGNALS.contains(signal)) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.get("stop_signal"),
                     name,
                     "stop_signal",
@@ -229,7 +241,7 @@ public final class DefinitionParser {
             try {
                 stopTimeout = Durations.parsePositive(stopTimeoutText);
             } catch (IllegalArgumentException e) {
-                throw new DefinitionException(file, lines.get("stop_timeout"), name, "stop_timeout", e.getMessage());
+                throw fail(lines.get("stop_timeout"), name, "stop_timeout", e.getMessage());
             }
         }
         String restartText = optionalString(t, "restart", name, "always");
@@ -240,8 +252,7 @@ public final class DefinitionParser {
             }
         }
         if (restart == null) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     lines.get("restart"),
                     name,
                     "restart",
@@ -252,6 +263,7 @@ public final class DefinitionParser {
                 command,
                 ports,
                 templates,
+                files,
                 ready,
                 listen,
                 env,
@@ -271,7 +283,7 @@ public final class DefinitionParser {
         for (String port : listen) {
             requirePort(port, ports, process, line, "listen");
             if (!seen.add(port)) {
-                throw new DefinitionException(file, line, process, "listen", "duplicate port name '" + port + "'");
+                throw fail(line, process, "listen", "duplicate port name '" + port + "'");
             }
         }
         String protocolText = optionalString(t, "listen_protocol", process, null);
@@ -285,24 +297,21 @@ public final class DefinitionParser {
         ListenSpec.Protocol protocol = java.util.Arrays.stream(ListenSpec.Protocol.values())
                 .filter(p -> p.tomlName().equals(protocolText))
                 .findFirst()
-                .orElseThrow(() -> new DefinitionException(
-                        file,
+                .orElseThrow(() -> fail(
                         protocolLine,
                         process,
                         "listen_protocol",
                         "'" + protocolText + "' is not one of " + String.join(", ", names)
                                 + Names.didYouMean(protocolText, names)));
         if (listen.isEmpty()) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     protocolLine,
                     process,
                     "listen_protocol",
                     "has nothing to pass: name the ports too, e.g. listen = [\"http\"]");
         }
         if (protocol == ListenSpec.Protocol.STDIN && listen.size() != 1) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     "listen",
@@ -311,46 +320,48 @@ public final class DefinitionParser {
         return new ListenSpec(protocol, listen);
     }
 
-    /** Checks a template path: relative, inside the definition dir (symlinks too), a regular file. */
-    private String template(String template, String process, int line) {
+    /**
+     * Checks a template or verbatim file path: relative, inside the definition dir (symlinks too), a
+     * regular file, not one of runit's names.
+     */
+    private String sourceFile(String template, String process, int line, String key) {
         Path relative = Path.of(template).normalize();
         if (template.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
-                    "templates",
+                    key,
                     "'" + template + "' must be a relative path inside the definition directory " + directory);
         }
         if (RUNIT_FILES.contains(relative.getName(0).toString())) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
-                    "templates",
+                    key,
                     "'" + template + "' would overwrite runit's '" + relative.getName(0)
-                            + "' in the process directory; rename the template");
+                            + "' in the process directory; rename the file");
         }
         Path source = directory.resolve(relative);
         try {
             Path real = source.toRealPath();
             if (!real.startsWith(directory)) {
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         line,
                         process,
-                        "templates",
+                        key,
                         "'" + template + "' resolves to " + real + ", outside the definition directory " + directory);
             }
             if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DefinitionException(
-                        file, line, process, "templates", "'" + template + "' is not a regular file");
+                throw fail(line, process, key, "'" + template + "' is not a regular file");
             }
         } catch (NoSuchFileException e) {
-            throw new DefinitionException(
-                    file, line, process, "templates", "template '" + template + "' not found at " + source);
+            throw fail(
+                    line,
+                    process,
+                    key,
+                    (key.equals("files") ? "file '" : "template '") + template + "' not found at " + source);
         } catch (IOException e) {
-            throw new DefinitionException(file, line, process, "templates", "cannot read '" + template + "': " + e);
+            throw fail(line, process, key, "cannot read '" + template + "': " + e);
         }
         return relative.toString();
     }
@@ -362,30 +373,26 @@ public final class DefinitionParser {
         }
         int line = line(t, "ready");
         if (!(value instanceof TomlTable ready)) {
-            throw new DefinitionException(
-                    file, line, process, "ready", "must be a table, e.g. ready = { tcp = \"main\" }");
+            throw fail(line, process, "ready", "must be a table, e.g. ready = { tcp = \"main\" }");
         }
         rejectUnknownKeys(ready, READY_KEYS, process, "ready.");
         if (ready.size() != 1) {
-            throw new DefinitionException(
-                    file,
-                    line,
-                    process,
-                    "ready",
-                    "give exactly one of tcp, http, log or command; found " + ready.keySet());
+            throw fail(
+                    line, process, "ready", "give exactly one of tcp, http, log or command; found " + ready.keySet());
         }
         String kind = ready.keySet().iterator().next();
         if (kind.equals("command")) {
             List<String> command = strings(ready, "command", process, "ready.command");
             if (command.isEmpty()) {
-                throw new DefinitionException(file, line, process, "ready.command", "must not be empty");
+                throw fail(line, process, "ready.command", "must not be empty");
             }
             return new ReadySpec(ReadySpec.Kind.COMMAND, null, command);
         }
         Object argValue = ready.get(List.of(kind));
         if (!(argValue instanceof String arg)) {
-            throw new DefinitionException(file, line, process, "ready." + kind, "must be a string");
+            throw fail(line, process, "ready." + kind, "must be a string");
         }
+        noNul(arg, line, process, "ready." + kind);
         switch (kind) {
             case "tcp" -> {
                 requirePort(arg, ports, process, line, "ready.tcp");
@@ -397,8 +404,18 @@ public final class DefinitionParser {
                 String path = colon < 0 ? "/" : arg.substring(colon + 1);
                 requirePort(port, ports, process, line, "ready.http");
                 if (!path.startsWith("/")) {
-                    throw new DefinitionException(
-                            file, line, process, "ready.http", "'" + arg + "' must look like \"main:/health\"");
+                    throw fail(line, process, "ready.http", "'" + arg + "' must look like \"main:/health\"");
+                }
+                try {
+                    // The same parse start does with the leased port; fail here, before any lease.
+                    java.net.URI.create("http://127.0.0.1:1" + path).toURL();
+                } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+                    throw fail(
+                            line,
+                            process,
+                            "ready.http",
+                            "'" + path + "' is not a valid URL path (" + e.getMessage()
+                                    + "); escape special characters, e.g. a space as %20");
                 }
                 return new ReadySpec(ReadySpec.Kind.HTTP, port + ":" + path, List.of());
             }
@@ -406,8 +423,7 @@ public final class DefinitionParser {
                 try {
                     Pattern.compile(arg);
                 } catch (PatternSyntaxException e) {
-                    throw new DefinitionException(
-                            file, line, process, "ready.log", "not a valid regular expression: " + e.getDescription());
+                    throw fail(line, process, "ready.log", "not a valid regular expression: " + e.getDescription());
                 }
                 return new ReadySpec(ReadySpec.Kind.LOG, arg, List.of());
             }
@@ -416,8 +432,7 @@ public final class DefinitionParser {
 
     private void requirePort(String port, List<String> ports, String process, int line, String key) {
         if (!ports.contains(port)) {
-            throw new DefinitionException(
-                    file,
+            throw fail(
                     line,
                     process,
                     key,
@@ -431,23 +446,21 @@ public final class DefinitionParser {
             return Map.of();
         }
         if (!(value instanceof TomlTable table)) {
-            throw new DefinitionException(
-                    file, line(t, "env"), process, "env", "must be a table, e.g. env = { LANG = \"C\" }");
+            throw fail(line(t, "env"), process, "env", "must be a table, e.g. env = { LANG = \"C\" }");
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (String key : table.keySet()) {
             Object v = table.get(List.of(key));
             int line = line(table, key);
             if (!ENV_NAME.matcher(key).matches()) {
-                throw new DefinitionException(
-                        file, line, process, "env." + key, "not a valid environment variable name");
+                throw fail(line, process, "env." + key, "not a valid environment variable name");
             }
             if (v instanceof String s) {
-                env.put(key, s);
+                env.put(key, noNul(s, line, process, "env." + key));
             } else if (v instanceof Long || v instanceof Boolean || v instanceof Double) {
                 env.put(key, v.toString());
             } else {
-                throw new DefinitionException(file, line, process, "env." + key, "must be a string");
+                throw fail(line, process, "env." + key, "must be a string");
             }
         }
         return env;
@@ -459,12 +472,10 @@ public final class DefinitionParser {
         for (ProcessDefinition p : processes) {
             for (String dep : p.after()) {
                 if (dep.equals(p.name())) {
-                    throw new DefinitionException(
-                            file, p.line("after"), p.name(), "after", "a process cannot wait for itself");
+                    throw fail(p.line("after"), p.name(), "after", "a process cannot wait for itself");
                 }
                 if (!byName.containsKey(dep)) {
-                    throw new DefinitionException(
-                            file,
+                    throw fail(
                             p.line("after"),
                             p.name(),
                             "after",
@@ -473,51 +484,99 @@ public final class DefinitionParser {
                 }
             }
         }
-        // Depth-first search for a cycle; report it as a path, e.g. a -> b -> a.
-        Map<String, Integer> state = new HashMap<>(); // 1 = on the stack, 2 = done
+        // Depth-first search for a cycle, reported as a path, e.g. a -> b -> a. Iterative: a chain of
+        // thousands of processes must not overflow the stack.
+        Map<String, Integer> state = new HashMap<>(); // 1 = on the path, 2 = done
         for (ProcessDefinition p : processes) {
-            List<String> cycle = findCycle(p.name(), byName, state, new ArrayList<>());
+            List<String> cycle = findCycle(p.name(), byName, state);
             if (cycle != null) {
                 ProcessDefinition first = byName.get(cycle.get(0));
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         first.line("after"),
                         first.name(),
                         "after",
-                        "processes wait for each other in a cycle: " + String.join(" -> ", cycle));
+                        "processes wait for each other in a cycle: " + describeCycle(cycle));
             }
         }
     }
 
     private static List<String> findCycle(
-            String name, Map<String, ProcessDefinition> byName, Map<String, Integer> state, List<String> path) {
-        Integer s = state.get(name);
-        if (s != null && s == 2) {
+            String start, Map<String, ProcessDefinition> byName, Map<String, Integer> state) {
+        if (state.containsKey(start)) {
             return null;
         }
-        if (s != null && s == 1) {
-            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
-            cycle.add(name);
-            return cycle;
-        }
-        state.put(name, 1);
-        path.add(name);
-        for (String dep : byName.get(name).after()) {
-            List<String> cycle = findCycle(dep, byName, state, path);
-            if (cycle != null) {
+        List<String> path = new ArrayList<>();
+        List<java.util.Iterator<String>> pending = new ArrayList<>();
+        state.put(start, 1);
+        path.add(start);
+        pending.add(byName.get(start).after().iterator());
+        while (!path.isEmpty()) {
+            java.util.Iterator<String> deps = pending.get(pending.size() - 1);
+            if (!deps.hasNext()) {
+                state.put(path.remove(path.size() - 1), 2);
+                pending.remove(pending.size() - 1);
+                continue;
+            }
+            String dep = deps.next();
+            Integer s = state.get(dep);
+            if (s == null) {
+                state.put(dep, 1);
+                path.add(dep);
+                pending.add(byName.get(dep).after().iterator());
+            } else if (s == 1) {
+                List<String> cycle = new ArrayList<>(path.subList(path.indexOf(dep), path.size()));
+                cycle.add(dep);
                 return cycle;
             }
         }
-        path.remove(path.size() - 1);
-        state.put(name, 2);
         return null;
+    }
+
+    /** The cycle as a path; a long one shows its ends, not thousands of names. */
+    private static String describeCycle(List<String> cycle) {
+        if (cycle.size() <= 12) {
+            return String.join(" -> ", cycle);
+        }
+        return String.join(" -> ", cycle.subList(0, 5)) + " -> ... (" + (cycle.size() - 10) + " more) -> "
+                + String.join(" -> ", cycle.subList(cycle.size() - 5, cycle.size()));
+    }
+
+    /**
+     * Every port is exported as {@code PGROUP_<PROCESS>_<PORT>_PORT} (the CLI's {@code env}), and
+     * the manifest as {@code PGROUP_MANIFEST_<GROUP>}. Names that differ only in {@code -} and
+     * {@code _}, or in where the process name ends, map to one variable, and the last would silently
+     * win.
+     */
+    private void checkExportedNames(String groupName, int groupNameLine, List<ProcessDefinition> processes) {
+        Map<String, String> owners = new HashMap<>();
+        Map<String, Integer> ownerLines = new HashMap<>();
+        String manifest = dev.pgroup.core.ExportedNames.manifestVariable(groupName);
+        owners.put(manifest, "the manifest of group '" + groupName + "'");
+        ownerLines.put(manifest, groupNameLine);
+        for (ProcessDefinition p : processes) {
+            for (String port : p.ports()) {
+                String variable = dev.pgroup.core.ExportedNames.portVariable(p.name(), port);
+                String owner = "port '" + port + "' of process \"" + p.name() + "\"";
+                String earlier = owners.putIfAbsent(variable, owner);
+                if (earlier != null) {
+                    int earlierLine = ownerLines.get(variable);
+                    throw fail(
+                            p.line("ports"),
+                            p.name(),
+                            "ports",
+                            owner + " would be exported as " + variable + ", the same variable as " + earlier
+                                    + (earlierLine > 0 ? " (line " + earlierLine + ")" : "")
+                                    + "; rename one of them");
+                }
+                ownerLines.put(variable, p.line("ports"));
+            }
+        }
     }
 
     private void rejectUnknownKeys(TomlTable t, Set<String> known, String process, String prefix) {
         for (String key : t.keySet()) {
             if (!known.contains(key)) {
-                throw new DefinitionException(
-                        file,
+                throw fail(
                         line(t, key),
                         process,
                         prefix + key,
@@ -538,20 +597,19 @@ public final class DefinitionParser {
         }
         int line = line(t, key);
         if (!(value instanceof TomlArray array)) {
-            throw new DefinitionException(
-                    file, line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
+            throw fail(line, process, shownKey, "must be an array of strings, e.g. [\"a\", \"b\"]");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             Object item = array.get(i);
             if (item instanceof String s) {
-                out.add(s);
+                TomlPosition pos = array.inputPositionOf(i);
+                out.add(noNul(s, pos == null ? line : pos.line(), process, shownKey + "[" + i + "]"));
             } else if (item instanceof Long n) {
                 out.add(n.toString());
             } else {
                 TomlPosition pos = array.inputPositionOf(i);
-                throw new DefinitionException(
-                        file, pos == null ? line : pos.line(), process, shownKey + "[" + i + "]", "must be a string");
+                throw fail(pos == null ? line : pos.line(), process, shownKey + "[" + i + "]", "must be a string");
             }
         }
         return out;
@@ -563,9 +621,28 @@ public final class DefinitionParser {
             return fallback;
         }
         if (!(value instanceof String s)) {
-            throw new DefinitionException(file, line(t, key), process, key, "must be a string");
+            throw fail(line(t, key), process, key, "must be a string");
         }
-        return s;
+        return noNul(s, line(t, key), process, key);
+    }
+
+    /** An error in group.toml: every parser error names the file, and the line, process and key it can. */
+    private DefinitionException fail(int line, String process, String key, String problem) {
+        return new DefinitionException(file, line, process, key, problem);
+    }
+
+    /** A NUL cannot be passed in an argument or an environment value: the OS would cut the string there. */
+    private String noNul(String value, int line, String process, String key) {
+        int at = value.indexOf('\0');
+        if (at >= 0) {
+            throw fail(
+                    line,
+                    process,
+                    key,
+                    "contains a NUL character (\\u0000) at position " + (at + 1)
+                            + "; a program's arguments and environment cannot hold one");
+        }
+        return value;
     }
 
     private static int line(TomlTable t, String key) {

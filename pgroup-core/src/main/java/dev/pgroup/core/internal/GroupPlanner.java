@@ -3,7 +3,6 @@ package dev.pgroup.core.internal;
 import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.internal.Placeholders.UnknownPlaceholder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.Map;
 
 /**
  * Renders a definition for one group: placeholders in commands, env and ready checks, and the
- * program looked up on PATH. Templates are rendered by {@link #renderTemplate}.
+ * program looked up on PATH. Templates and files are written by {@link #writeFiles}.
  */
 public final class GroupPlanner {
     private final GroupDefinition definition;
@@ -22,6 +21,7 @@ public final class GroupPlanner {
     private final GroupLayout layout;
     private final Map<String, String> environment;
     private final Map<String, Map<String, Integer>> ports;
+    private final Map<String, ProcessPlan> plans = new HashMap<>();
 
     /**
      * @param environment the environment pgroup runs in: {@code {{env.VAR}}} and PATH come from it
@@ -81,9 +81,7 @@ public final class GroupPlanner {
         Path serviceDir = layout.serviceDir(p.name());
         Path workdir = serviceDir;
         if (p.workdir() != null) {
-            workdir = serviceDir
-                    .resolve(render(ph, p.workdir(), p, "workdir", "workdir"))
-                    .normalize();
+            workdir = workdir(p, render(ph, p.workdir(), p, "workdir", "workdir"), serviceDir);
         }
 
         String path = env.getOrDefault("PATH", environment.getOrDefault("PATH", ""));
@@ -118,7 +116,7 @@ public final class GroupPlanner {
                             .map(name -> "127.0.0.1:" + own.get(name))
                             .collect(java.util.stream.Collectors.joining(" "));
                 };
-        return new ProcessPlan(
+        ProcessPlan plan = new ProcessPlan(
                 p.name(),
                 processId(p.name()),
                 serviceDir,
@@ -134,6 +132,57 @@ public final class GroupPlanner {
                 p.stopSignal(),
                 p.stopTimeout(),
                 p.restart());
+        plans.put(p.name(), plan);
+        return plan;
+    }
+
+    /**
+     * A relative workdir stays inside the process dir, as the reference says: {@code ../..} would
+     * run the process somewhere the definition does not own. Inside the process dir it must not
+     * take the place of a file runit or the definition puts there. An absolute one is the user's
+     * own directory and is only checked to exist (at create).
+     */
+    private Path workdir(ProcessDefinition p, String rendered, Path serviceDir) {
+        Path resolved = serviceDir.resolve(rendered).normalize();
+        if (!Path.of(rendered).isAbsolute() && !resolved.startsWith(serviceDir)) {
+            throw fail(
+                    p,
+                    "workdir",
+                    "'" + rendered + "' leaves the process directory; a relative workdir stays inside it"
+                            + " (give an absolute path for a directory elsewhere)");
+        }
+        if (resolved.startsWith(serviceDir) && !resolved.equals(serviceDir)) {
+            Path relative = serviceDir.relativize(resolved);
+            String first = relative.getName(0).toString();
+            if (DefinitionParser.RUNIT_FILES.contains(first)) {
+                throw fail(
+                        p,
+                        "workdir",
+                        "'" + rendered + "' would take the place of runit's '" + first
+                                + "' in the process directory; choose another name");
+            }
+            for (String written : concat(p.templates(), p.files())) {
+                if (relative.startsWith(Path.of(written))) {
+                    throw fail(
+                            p,
+                            "workdir",
+                            "'" + rendered + "' would be a directory where "
+                                    + (p.files().contains(written) ? "the file '" : "the template '") + written
+                                    + "' is written; choose another name");
+                }
+            }
+        }
+        return resolved;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private DefinitionException fail(ProcessDefinition p, String key, String problem) {
+        return new DefinitionException(definition.file(), p.line(key), p.name(), key, problem);
     }
 
     private SocketPassing passing(ProcessDefinition p, Map<String, Integer> own, String path) {
@@ -153,43 +202,86 @@ public final class GroupPlanner {
                 p.listen().protocol(), passed, perl, layout.listenLauncher(), layout.listenMarker(p.name()));
     }
 
-    /** The rendered ready command, run by the generated {@code check} script. */
+    /**
+     * The rendered ready command, run by the generated {@code check} script, its program resolved
+     * as {@code command[0]} is: on PATH, or against the workdir. Checked here, at create: a missing
+     * program would only show at start, as a check that fails until the timeout.
+     */
     public List<String> readyCommand(ProcessDefinition p) {
         Placeholders ph = placeholders(p.name());
         List<String> out = new ArrayList<>();
         for (int i = 0; i < p.ready().command().size(); i++) {
             out.add(render(ph, p.ready().command().get(i), p, "ready", "ready.command[" + i + "]"));
         }
+        if (out.isEmpty()) {
+            return out;
+        }
+        ProcessPlan plan = plans.containsKey(p.name()) ? plans.get(p.name()) : plan(p);
+        String path = plan.env().getOrDefault("PATH", environment.getOrDefault("PATH", ""));
+        String program = out.get(0);
+        Path resolved;
+        if (program.contains("/")) {
+            resolved = plan.workdir().resolve(program).normalize();
+            if (!Files.isExecutable(resolved) || Files.isDirectory(resolved)) {
+                throw new DefinitionException(
+                        definition.file(),
+                        p.line("ready"),
+                        p.name(),
+                        "ready.command[0]",
+                        "program " + resolved + " does not exist or is not executable");
+            }
+        } else {
+            resolved = Executables.find(program, path)
+                    .orElseThrow(() -> new DefinitionException(
+                            definition.file(),
+                            p.line("ready"),
+                            p.name(),
+                            "ready.command[0]",
+                            "program '" + program + "' not found on PATH (" + path + ")"));
+        }
+        out.set(0, resolved.toString());
         return out;
     }
 
     /**
-     * Renders one template of {@code process} into its service dir. Errors name the template file and
-     * line.
+     * Writes a process's templates (rendered) and files (as they are) into its process dir. Errors
+     * name the definition file, the key and the process, or the template file and line.
      */
-    public void renderTemplate(ProcessDefinition process, String template) throws IOException {
-        Path source = definition.directory().resolve(template);
-        Placeholders ph = placeholders(process.name());
-        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < lines.size(); i++) {
-            try {
-                out.append(ph.render(lines.get(i))).append('\n');
-            } catch (UnknownPlaceholder e) {
-                throw new DefinitionException(source, i + 1, process.name(), e.placeholder(), e.getMessage());
+    public void writeFiles(ProcessDefinition process) {
+        for (String template : process.templates()) {
+            write(process, template, "templates", true);
+        }
+        for (String file : process.files()) {
+            write(process, file, "files", false);
+        }
+    }
+
+    private void write(ProcessDefinition process, String name, String key, boolean render) {
+        Path source = definition.directory().resolve(name);
+        Path serviceDir = layout.serviceDir(process.name());
+        Path target = serviceDir.resolve(name);
+        if (!target.normalize().startsWith(serviceDir)) {
+            throw fail(process, key, "'" + name + "' escapes the process dir");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(source);
+        } catch (IOException e) {
+            throw fail(process, key, "cannot read '" + name + "' (" + source + "): " + e);
+        }
+        if (render) {
+            bytes = TemplateText.render(bytes, placeholders(process.name()), source, process.name());
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            if (Files.isExecutable(source)) {
+                Spawning.writeExecutable(target, bytes); // a script may be the program itself
+            } else {
+                Files.write(target, bytes);
+                FilePermissions.makePrivate(target);
             }
-        }
-        Path target = layout.serviceDir(process.name()).resolve(template);
-        if (!target.normalize().startsWith(layout.serviceDir(process.name()))) {
-            throw new DefinitionException(
-                    source, 0, process.name(), "templates", "'" + template + "' escapes the process dir");
-        }
-        Files.createDirectories(target.getParent());
-        if (Files.isExecutable(source)) {
-            Spawning.writeExecutable(target, out); // a rendered script may be the program itself
-        } else {
-            Files.writeString(target, out, StandardCharsets.UTF_8);
-            FilePermissions.makePrivate(target);
+        } catch (IOException e) {
+            throw fail(process, key, "cannot write '" + name + "' to " + target + ": " + e);
         }
     }
 

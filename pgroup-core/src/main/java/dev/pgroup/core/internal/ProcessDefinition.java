@@ -11,6 +11,7 @@ import java.util.Map;
  * @param command program and arguments; the program is looked up on PATH at create
  * @param ports names of the ports to lease for it
  * @param templates files of the definition dir to render into the process dir, relative paths
+ * @param files files of the definition dir to copy into the process dir as they are, never rendered
  * @param ready how to tell it is ready
  * @param listen ports pgroup binds and passes to it (socket passing)
  * @param env extra environment variables
@@ -26,6 +27,7 @@ public record ProcessDefinition(
         List<String> command,
         List<String> ports,
         List<String> templates,
+        List<String> files,
         ReadySpec ready,
         ListenSpec listen,
         Map<String, String> env,
@@ -40,6 +42,7 @@ public record ProcessDefinition(
         command = List.copyOf(command);
         ports = List.copyOf(ports);
         templates = List.copyOf(templates);
+        files = List.copyOf(files);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         after = List.copyOf(after);
         lines = Map.copyOf(lines);

@@ -9,6 +9,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -19,8 +22,11 @@ import java.util.regex.Pattern;
  */
 public interface ReadinessCheck {
 
-    /** One attempt. */
-    boolean isReady();
+    /**
+     * One attempt, which returns within {@code atMost} (plus a few milliseconds): a start must end at
+     * its deadline, whatever a check does.
+     */
+    boolean isReady(Duration atMost);
 
     /** What is checked, e.g. {@code tcp 127.0.0.1:20001}. */
     String description();
@@ -85,7 +91,7 @@ public interface ReadinessCheck {
 
     record Fixed(String description) implements ReadinessCheck {
         @Override
-        public boolean isReady() {
+        public boolean isReady(Duration atMost) {
             return true;
         }
 
@@ -107,7 +113,7 @@ public interface ReadinessCheck {
         }
 
         @Override
-        public boolean isReady() {
+        public boolean isReady(Duration atMost) {
             long pid = SupervisedState.read(serviceDir).pid();
             String written;
             try {
@@ -142,9 +148,9 @@ public interface ReadinessCheck {
         }
 
         @Override
-        public boolean isReady() {
+        public boolean isReady(Duration atMost) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress("127.0.0.1", port), millis(200, atMost));
                 return true;
             } catch (IOException e) {
                 problem = String.valueOf(e.getMessage());
@@ -166,12 +172,12 @@ public interface ReadinessCheck {
         }
 
         @Override
-        public boolean isReady() {
+        public boolean isReady(Duration atMost) {
             HttpURLConnection c = null;
             try {
                 c = (HttpURLConnection) uri.toURL().openConnection();
-                c.setConnectTimeout(200);
-                c.setReadTimeout(2000);
+                c.setConnectTimeout(millis(200, atMost));
+                c.setReadTimeout(millis(2000, atMost));
                 c.setInstanceFollowRedirects(false);
                 int code = c.getResponseCode();
                 if (code >= 200 && code < 400) {
@@ -215,7 +221,7 @@ public interface ReadinessCheck {
         }
 
         @Override
-        public boolean isReady() {
+        public boolean isReady(Duration atMost) {
             if (!Files.exists(file)) {
                 return false;
             }
@@ -260,7 +266,19 @@ public interface ReadinessCheck {
         }
     }
 
+    /**
+     * Runs the generated {@code check} script. One run may take {@link #ATTEMPT_TIMEOUT} at most (or
+     * what is left of the start): a check that hangs (a client waiting on a server that never
+     * answers, a typo that runs a server) is killed with everything it started, and counts as a
+     * failed attempt.
+     */
     final class Command extends Attempts {
+        /** How long one run of a ready command may take; documented in group-toml.md. */
+        public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+        /** Output kept for the error message. */
+        private static final int MAX_OUTPUT = 2000;
+
         private final Path script;
         private final Path workdir;
 
@@ -270,24 +288,72 @@ public interface ReadinessCheck {
         }
 
         @Override
-        public boolean isReady() {
+        public boolean isReady(Duration atMost) {
+            Duration limit = atMost.compareTo(ATTEMPT_TIMEOUT) < 0 ? atMost : ATTEMPT_TIMEOUT;
+            Process p;
             try {
-                Process p = Spawning.start(new ProcessBuilder(script.toString())
+                p = Spawning.start(new ProcessBuilder(script.toString())
                         .directory(workdir.toFile())
                         .redirectErrorStream(true));
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                int code = p.waitFor();
-                if (code == 0) {
-                    return true;
-                }
-                problem = "exit " + code + (out.isEmpty() ? "" : ": " + out);
-                return false;
             } catch (IOException e) {
                 problem = String.valueOf(e.getMessage());
                 return false;
+            }
+            // Read on another thread: a child that outlives the check keeps the pipe open, and a
+            // blocking read here would wait for it.
+            StringBuilder output = new StringBuilder();
+            Thread reader = new Thread(() -> readInto(p, output), "pgroup-ready-command-output");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                if (!p.waitFor(Math.max(limit.toMillis(), 1), TimeUnit.MILLISECONDS)) {
+                    killTree(p);
+                    problem = "did not exit within " + limit.toMillis() + " ms and was killed, with what it started";
+                    return false;
+                }
+                int code = p.exitValue();
+                if (code == 0) {
+                    return true;
+                }
+                reader.join(100);
+                String out;
+                synchronized (output) {
+                    out = output.toString().strip();
+                }
+                problem = "exit " + code + (out.isEmpty() ? "" : ": " + out);
+                return false;
             } catch (InterruptedException e) {
+                killTree(p);
                 Thread.currentThread().interrupt();
                 return false;
+            }
+        }
+
+        private static void readInto(Process p, StringBuilder output) {
+            byte[] buffer = new byte[4096];
+            try (var in = p.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    synchronized (output) {
+                        if (output.length() < MAX_OUTPUT) {
+                            output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The process was killed; what was read is enough.
+            }
+        }
+
+        /** Kills the check and everything it started: the list is taken before the parent dies. */
+        private static void killTree(Process p) {
+            List<ProcessHandle> tree = p.descendants().toList();
+            p.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+            try {
+                p.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -300,5 +366,10 @@ public interface ReadinessCheck {
         public long pauseMillis() {
             return 100;
         }
+    }
+
+    /** A timeout in milliseconds: {@code preferred}, or less when less time is left (at least 1). */
+    private static int millis(int preferred, Duration atMost) {
+        return (int) Math.max(1, Math.min(preferred, atMost.toMillis()));
     }
 }

@@ -62,25 +62,21 @@ public final class ServiceWriter {
                     dir.resolve("control").resolve("t"),
                     header(p).append("kill -s ").append(p.stopSignal()).append(" \"$(cat supervise/pid)\"\n"));
         }
+        // $1 is the exit code of ./run, -1 when a signal ended it; $2 the signal (runsv(8)). The
+        // record tells start how the process exited: runsv's own status does not say.
+        String record =
+                "echo \"$1 $2\" > " + quote(SupervisedState.exitRecord(dir).toString()) + "\n";
+        String down = "exec " + quote(runit.sv().toString()) + " down " + quote(dir.toString()) + "\n";
         switch (p.restart()) {
             case ALWAYS -> {}
             case ON_FAILURE -> script(
                     dir.resolve("finish"),
                     header(p)
-                            .append("# $1 is the exit code of ./run, -1 when a signal ended it.\n")
-                            .append("[ \"$1\" = 0 ] && exec ")
-                            .append(quote(runit.sv().toString()))
-                            .append(" down ")
-                            .append(quote(dir.toString()))
-                            .append("\nexit 0\n"));
-            case NEVER -> script(
-                    dir.resolve("finish"),
-                    header(p)
-                            .append("exec ")
-                            .append(quote(runit.sv().toString()))
-                            .append(" down ")
-                            .append(quote(dir.toString()))
-                            .append('\n'));
+                            .append(record)
+                            .append("[ \"$1\" = 0 ] && ")
+                            .append(down)
+                            .append("exit 0\n"));
+            case NEVER -> script(dir.resolve("finish"), header(p).append(record).append(down));
         }
         if (!p.after().isEmpty()) {
             Files.writeString(dir.resolve("down"), "");

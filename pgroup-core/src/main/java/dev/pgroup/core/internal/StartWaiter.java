@@ -2,6 +2,8 @@ package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.RuntimeSettings.ProcessSettings;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,10 +49,14 @@ public final class StartWaiter {
      */
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
 
+    /** How long to wait for a finish script's exit record once an exit is seen. */
+    private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(1);
+
     private final GroupLayout layout;
     private final Supervisor supervisor;
     private final ProcessHandle runsvdir;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+    private Deadline deadline;
 
     /**
      * @param logOffsets size of each process's log before launch; log checks read only what follows
@@ -86,6 +92,8 @@ public final class StartWaiter {
         final ProcessSettings settings;
         final ReadinessCheck check;
         boolean released;
+        /** When start brought it up with sv up; null for one runsv started at once. */
+        Instant releasedAt;
 
         boolean ready;
         long pid;
@@ -100,6 +108,7 @@ public final class StartWaiter {
 
     /** Waits; returns the pid of each process once all are ready. */
     public Map<String, Long> await(Deadline deadline) throws Failure {
+        this.deadline = deadline;
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         while (true) {
             boolean allReady = true;
@@ -141,11 +150,13 @@ public final class StartWaiter {
             if (t.settings.after().stream().allMatch(dep -> tracked.get(dep).ready)) {
                 // sv fails until runsv has opened supervise/ok; a status file means it has.
                 SupervisedState s = SupervisedState.read(layout.serviceDir(name));
-                if (s.kind() != SupervisedState.Kind.NEVER_SUPERVISED
-                        && s.kind() != SupervisedState.Kind.NO_STATUS
-                        && supervisor.bringUp(name)) {
-                    t.released = true;
-                    return true;
+                if (s.kind() != SupervisedState.Kind.NEVER_SUPERVISED && s.kind() != SupervisedState.Kind.NO_STATUS) {
+                    Instant before = Instant.now();
+                    if (supervisor.bringUp(name)) {
+                        t.released = true;
+                        t.releasedAt = before;
+                        return true;
+                    }
                 }
             }
             return false;
@@ -164,19 +175,14 @@ public final class StartWaiter {
                 if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.NONE) {
                     t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0;
                 } else if (now - t.nextCheckNanos >= 0) {
-                    t.ready = t.check.isReady();
+                    t.ready = t.check.isReady(deadline.remaining());
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
                 }
                 return cameUp || t.ready;
             }
             case DOWN, FINISH -> {
-                if (s.wantUp() && (t.pid != 0 || exitedAfterStarting(name, s))) {
-                    throw new Failure(
-                            name,
-                            t.pid != 0
-                                    ? "exited during start (pid " + t.pid + ")"
-                                    : "exited at once: its program did not start or ended immediately (runit: " + s
-                                            + ")");
+                if (exited(t, s)) {
+                    throw new Failure(name, "exited during start" + exitStatus(name));
                 }
             }
             case UNREADABLE -> throw new Failure(
@@ -186,6 +192,41 @@ public final class StartWaiter {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a "down" or "finish" status means the process ran and exited. With "want up" runit
+     * will restart it; with "want down" its finish script (restart = never or on-failure) took it
+     * down, which can all happen between two looks, so that "run" is never seen. A process brought
+     * up by start was "down, want down" before, because of its down file: only a status dated after
+     * the release counts.
+     */
+    private boolean exited(Tracked t, SupervisedState s) {
+        if (s.wantUp()) {
+            return t.pid != 0 || exitedAfterStarting(t.settings.name(), s);
+        }
+        return t.releasedAt == null || s.since().isAfter(t.releasedAt);
+    }
+
+    /**
+     * How the process exited, e.g. " with status 0", from the record of its finish script. The
+     * script runs right after the exit; a short wait for it makes the message the same every time.
+     * Without a finish script (restart = always) there is no record.
+     */
+    private String exitStatus(String name) {
+        Path serviceDir = layout.serviceDir(name);
+        if (!Files.exists(serviceDir.resolve("finish"))) {
+            return "";
+        }
+        Deadline wait = Deadline.in(EXIT_RECORD_WAIT);
+        String[] found = {null};
+        wait.await(
+                () -> {
+                    found[0] = SupervisedState.lastExit(serviceDir).orElse(null);
+                    return found[0] != null;
+                },
+                Duration.ofMillis(5));
+        return found[0] == null ? "" : " " + found[0];
     }
 
     /**

@@ -68,12 +68,47 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
         return new SupervisedState(kind, kind == Kind.RUN ? pid : 0, wantUp, since);
     }
 
-    /** Removes what a previous runsv left, so a new start never reads a stale "run". */
+    /**
+     * Where pgroup's {@code finish} script records how the service last exited: runsv's status has
+     * no exit status, and the finish script is the one place runsv hands it out ({@code $1}, {@code
+     * $2}). Kept beside runsv's status, so that it is cleared with it.
+     */
+    public static Path exitRecord(Path serviceDir) {
+        return serviceDir.resolve("supervise").resolve(EXIT_RECORD);
+    }
+
+    private static final String EXIT_RECORD = "pgroup-exit";
+
+    /**
+     * How the service last exited, in words ({@code with status 3}, {@code on signal 9}), from the
+     * record {@code finish} wrote; empty when there is none (yet).
+     */
+    public static java.util.Optional<String> lastExit(Path serviceDir) {
+        String[] fields;
+        try {
+            fields = Files.readString(exitRecord(serviceDir)).trim().split("\\s+");
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        if (fields[0].isEmpty()) {
+            return java.util.Optional.empty(); // being written
+        }
+        if (fields[0].equals("-1")) {
+            return java.util.Optional.of(fields.length > 1 ? "on signal " + fields[1] : "on a signal");
+        }
+        if (fields[0].equals("111") && fields.length > 1 && fields[1].equals("0")) {
+            // runsv(8): 111 and 0 when it cannot start ./run at all; a program may exit 111 too.
+            return java.util.Optional.of("with status 111 (or runsv could not run it)");
+        }
+        return java.util.Optional.of("with status " + fields[0]);
+    }
+
+    /** Removes what a previous runsv left, so a new start never reads a stale "run" or exit. */
     public static void clearStale(Path serviceDir) throws IOException {
         for (Path dir : new Path[] {
             serviceDir.resolve("supervise"), serviceDir.resolve("log").resolve("supervise")
         }) {
-            for (String name : new String[] {"status", "stat", "pid"}) {
+            for (String name : new String[] {"status", "stat", "pid", EXIT_RECORD}) {
                 Files.deleteIfExists(dir.resolve(name));
             }
         }

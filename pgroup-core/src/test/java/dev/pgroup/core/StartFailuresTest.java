@@ -1,0 +1,210 @@
+package dev.pgroup.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.pgroup.core.internal.Deadline;
+import dev.pgroup.core.internal.Processes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts that fail end on time, the same way every time, and say why in words. */
+class StartFailuresTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(60)
+    void aReadyCommandThatNeverExitsIsKilledAndStartEndsAtItsTimeout() throws IOException {
+        assertHangingReadyCommandEndsOnTime("[\"sleep\", \"999913\"]", "999913");
+    }
+
+    @Test
+    @Timeout(60)
+    void aReadyCommandThatNeverExitsIsKilledWithTheProcessesItStarted() throws IOException {
+        assertHangingReadyCommandEndsOnTime("[\"sh\", \"-c\", \"sleep 999917; true\"]", "999917");
+    }
+
+    private void assertHangingReadyCommandEndsOnTime(String readyCommand, String marker) throws IOException {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "hangs"
+                command = ["sleep", "60"]
+                ready = { command = %s }
+                """
+                        .formatted(readyCommand));
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            long started = System.nanoTime();
+
+            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(3)));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("start timeout plus at most 1.5 s").isLessThan(Duration.ofMillis(4500));
+            assertThat(e.process()).isEqualTo("hangs");
+            assertThat(e.getMessage()).contains("was not ready within 3 s").contains("did not exit within");
+            boolean noneLeft = Deadline.in(Duration.ofSeconds(5))
+                    .await(() -> running(marker).isEmpty(), Duration.ofMillis(20));
+            assertThat(noneLeft)
+                    .as("ready command processes left: " + running(marker))
+                    .isTrue();
+        }
+    }
+
+    private static List<ProcessHandle> running(String argument) {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains(argument)
+                                || String.join(" ", a).contains(argument))
+                        .orElse(false))
+                .filter(Processes::isRunning)
+                .toList();
+    }
+
+    @Test
+    void restartNeverWithAProcessThatExitsAtOnceFailsFastTheSameWayEveryTime() throws IOException {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "once"
+                command = ["true"]
+                restart = "never"
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            for (int i = 0; i < 20; i++) {
+                long started = System.nanoTime();
+
+                StartException e =
+                        catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(20)));
+
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(took).as("try " + i + " fails fast").isLessThan(Duration.ofSeconds(3));
+                assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                        .as("try " + i)
+                        .isEqualTo("group " + group.id() + ": process \"once\" exited during start with status 0");
+                assertThat(group.isRunning()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void anExitDuringStartIsDescribedInWordsWithItsStatus() throws IOException {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "fails"
+                command = ["sh", "-c", "exit 3"]
+                restart = "on-failure"
+                [[process]]
+                name = "killed"
+                command = ["sh", "-c", "kill -9 $$"]
+                restart = "never"
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(20)));
+
+            String first = e.getMessage().lines().findFirst().orElseThrow();
+            assertThat(first)
+                    .isIn(
+                            "group " + group.id() + ": process \"fails\" exited during start with status 3",
+                            "group " + group.id() + ": process \"killed\" exited during start on signal 9");
+            assertThat(e.getMessage()).doesNotContain("SupervisedState").doesNotContain("kind=");
+        }
+    }
+
+    @Test
+    void aCrashWithRestartAlwaysIsDescribedInWords() throws IOException {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "boom"
+                command = ["sh", "-c", "exit 3"]
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            for (int i = 0; i < 5; i++) {
+                StartException e =
+                        catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(20)));
+
+                assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                        .as("try " + i)
+                        .isEqualTo("group " + group.id() + ": process \"boom\" exited during start");
+            }
+        }
+    }
+
+    @Test
+    void anAfterProcessWithRestartNeverIsNotTakenForExitedWhileItWaits() throws IOException {
+        // Before start brings it up, runit reports it "down, want down" (its down file): that is
+        // not an exit.
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "first"
+                command = ["sh", "-c", "echo first-up; exec sleep 60"]
+                ready = { log = "first-up" }
+                [[process]]
+                name = "second"
+                command = ["sh", "-c", "echo second-up; exec sleep 60"]
+                after = ["first"]
+                restart = "never"
+                ready = { log = "second-up" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            for (int i = 0; i < 5; i++) {
+                group.start(Duration.ofSeconds(20));
+
+                assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
+                group.stop();
+            }
+        }
+    }
+
+    @Test
+    void anAfterProcessWithRestartNeverThatExitsAtOnceFailsFast() throws IOException {
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "first"
+                command = ["sh", "-c", "echo first-up; exec sleep 60"]
+                ready = { log = "first-up" }
+                [[process]]
+                name = "second"
+                command = ["sh", "-c", "exit 4"]
+                after = ["first"]
+                restart = "never"
+                """);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+
+                StartException e =
+                        catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(20)));
+
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("try " + i + " fails fast")
+                        .isLessThan(Duration.ofSeconds(3));
+                assertThat(e.getMessage().lines().findFirst().orElseThrow())
+                        .as("try " + i)
+                        .isEqualTo("group " + group.id() + ": process \"second\" exited during start with status 4");
+            }
+        }
+    }
+}
