@@ -47,7 +47,9 @@ class StartFailuresTest {
             StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(3)));
 
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(took).as("start timeout plus at most 1.5 s").isLessThan(Duration.ofMillis(4500));
+            // Not a hang (it was for ever): the timeout, the kill and the stop, with room for a loaded
+            // 2-core CI machine (5.5 s seen with four builds running beside it).
+            assertThat(took).as("start timeout plus a few seconds").isLessThan(Duration.ofSeconds(8));
             assertThat(e.process()).isEqualTo("hangs");
             assertThat(e.getMessage()).contains("was not ready within 3 s").contains("did not exit within");
             boolean noneLeft = Deadline.in(Duration.ofSeconds(5))
