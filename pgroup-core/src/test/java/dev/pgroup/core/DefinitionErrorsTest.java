@@ -471,4 +471,22 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
         assertThat(e.key()).contains("files");
         assertThat(e.getMessage()).contains("must be a relative path inside the definition directory");
     }
+
+    @Test
+    void aOneShotExitStatusOutOfRangeNamesTheKey() throws Exception {
+        DefinitionException e = createFails(VALID_PROCESS + "ready = { exit = 300 }\n");
+
+        assertThat(e.key()).contains("ready.exit");
+        assertThat(e.process()).contains("web");
+        assertThat(e.getMessage()).contains("exit status from 0 to 255");
+    }
+
+    @Test
+    void aOneShotStepThatRunitWouldRestartIsRejected() throws Exception {
+        DefinitionException e = createFails(VALID_PROCESS + "ready = { exit = 0 }\nrestart = \"always\"\n");
+
+        assertThat(e.key()).contains("restart");
+        assertThat(e.process()).contains("web");
+        assertThat(e.getMessage()).contains("must be \"never\"");
+    }
 }

@@ -112,6 +112,7 @@ public final class GroupPlanner {
                     }
                     case LOG -> render(ph, p.ready().argument(), p, "ready", "ready.log");
                     case COMMAND, NONE -> "";
+                    case EXIT -> p.ready().argument();
                     case SOCKET_PASSED -> p.listen().ports().stream()
                             .map(name -> "127.0.0.1:" + own.get(name))
                             .collect(java.util.stream.Collectors.joining(" "));
