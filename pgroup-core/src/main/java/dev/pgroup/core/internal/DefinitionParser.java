@@ -105,7 +105,9 @@ public final class DefinitionParser {
         }
         rejectUnknownKeys(toml, GROUP_KEYS, null, "");
 
-        String name = nameOverride != null ? nameOverride : optionalString(toml, "name", null, "group");
+        String name = nameOverride != null
+                ? nameOverride
+                : optionalString(toml, "name", null, Names.fromDirectory(directory));
         int nameLine = nameOverride != null ? 0 : line(toml, "name");
         if (!Names.isValid(name)) {
             if (nameOverride != null) {
