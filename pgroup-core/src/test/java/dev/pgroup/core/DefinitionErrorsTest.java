@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -197,6 +198,29 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
                 .build()) {
             PGroupException e = catchThrowableOfType(PGroupException.class, () -> noRunit.create(definition));
             assertThat(e.getMessage()).contains("runit is not installed").contains("apt-get install runit");
+        }
+    }
+
+    @Test
+    void perlNotInstalledIsAsClearAsRunitNotInstalled() throws IOException {
+        Files.writeString(definition.resolve("group.toml"), VALID_PROCESS);
+        // runit and the process's program, but no perl
+        Path bin = Files.createDirectories(tmp.resolve("bin-without-perl"));
+        for (String program : List.of("runsvdir", "runsv", "sv", "svlogd", "sleep")) {
+            Path real = dev.pgroup.core.internal.Executables.find(program, System.getenv("PATH"))
+                    .orElseThrow();
+            Files.createSymbolicLink(bin.resolve(program), real);
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PATH", bin.toString());
+
+        try (PGroupEngine noPerl = PGroupEngine.builder()
+                .baseDir(base)
+                .database(tmp.resolve("db/leases.db"))
+                .environment(env)
+                .build()) {
+            PGroupException e = catchThrowableOfType(PGroupException.class, () -> noPerl.create(definition));
+            assertThat(e.getMessage()).contains("perl is not installed").contains("apt-get install perl");
         }
     }
 
