@@ -21,6 +21,9 @@ final class CreateCommand extends EngineCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "A group name instead of the one in group.toml.")
     String name;
 
+    @picocli.CommandLine.Mixin
+    ProjectOptions project = new ProjectOptions();
+
     @Option(
             names = "--detach",
             description = "Make the group outlive this command (always so for create; accepted for scripts).")
@@ -29,7 +32,8 @@ final class CreateCommand extends EngineCommand {
     @Override
     int run(PGroupEngine engine) {
         // A group owned by this short-lived JVM would count as abandoned the moment it exits.
-        Group group = engine.create(definition, options(spec, name).withDetached(true));
+        Group group =
+                engine.create(definition, project.applyTo(options(spec, name)).withDetached(true));
         out().println(group.id());
         return 0;
     }

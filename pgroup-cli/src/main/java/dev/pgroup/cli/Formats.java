@@ -9,12 +9,13 @@ import java.util.StringJoiner;
 final class Formats {
     private Formats() {}
 
-    /** The state words of runit's {@code sv status}, plus {@code never} for a process runit has not seen. */
+    /** The state words of runit's {@code sv status}, plus {@code never} for a process runit has not seen and {@code done} for a finished one-shot step. */
     static String state(ProcessState state) {
         return switch (state) {
             case RUN -> "run";
             case DOWN -> "down";
             case FAIL -> "fail";
+            case DONE -> "done";
             case HAS_NEVER_RUN -> "never";
             case UNKNOWN -> "unknown";
         };

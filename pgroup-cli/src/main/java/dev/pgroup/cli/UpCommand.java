@@ -46,6 +46,9 @@ final class UpCommand extends EngineCommand {
     @Option(names = "--name", paramLabel = "NAME", description = "A group name instead of the one in group.toml.")
     String name;
 
+    @picocli.CommandLine.Mixin
+    ProjectOptions project = new ProjectOptions();
+
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
@@ -79,7 +82,7 @@ final class UpCommand extends EngineCommand {
             dir = PROJECT_DEFINITION;
         }
         // Owned by this JVM, not detached: if it is SIGKILLed, its leases count as a dead owner's.
-        Group group = engine.create(dir, options(spec, name));
+        Group group = engine.create(dir, project.applyTo(options(spec, name)));
         Thread worker = Thread.currentThread();
         AtomicBoolean cleaned = new AtomicBoolean();
         Runnable cleanup = () -> {

@@ -5,6 +5,7 @@ import dev.pgroup.core.internal.Deadline;
 import dev.pgroup.core.internal.FileTrees;
 import dev.pgroup.core.internal.GroupLayout;
 import dev.pgroup.core.internal.LogTail;
+import dev.pgroup.core.internal.ProcessDefinition;
 import dev.pgroup.core.internal.Processes;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
@@ -232,12 +233,26 @@ public final class Group implements AutoCloseable {
                         state = running ? ProcessState.FAIL : ProcessState.DOWN;
                     }
                 }
-                default -> state = running && s.wantUp() ? ProcessState.FAIL : ProcessState.DOWN;
+                default -> state = isDone(p.name())
+                        ? ProcessState.DONE
+                        : running && s.wantUp() ? ProcessState.FAIL : ProcessState.DOWN;
             }
             Duration since = s.since().equals(Instant.EPOCH) ? Duration.ZERO : Duration.between(s.since(), now);
             out.add(new ProcessStatus(p.name(), state, pid, since.isNegative() ? Duration.ZERO : since, p.ports()));
         }
         return out;
+    }
+
+    /**
+     * A one-shot step that exited with the status its {@code ready = { exit = N }} expects. Its
+     * finish script records the status and then tells runsv "want down", so right after the exit
+     * runsv may still say "want up": the record decides.
+     */
+    private boolean isDone(String process) {
+        return settings().processes().stream()
+                .filter(p -> p.name().equals(process) && p.ready() == ProcessDefinition.ReadySpec.Kind.EXIT)
+                .anyMatch(p -> SupervisedState.lastExitStatus(layout.serviceDir(process)).stream()
+                        .anyMatch(status -> Integer.toString(status).equals(p.readyTarget())));
     }
 
     /**

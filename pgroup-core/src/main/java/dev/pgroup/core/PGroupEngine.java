@@ -115,7 +115,14 @@ public final class PGroupEngine implements AutoCloseable {
             for (PortLeases.Lease lease : leases.lease(id, owner, wanted)) {
                 ports.get(lease.process()).put(lease.name(), lease.port());
             }
-            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports);
+            GroupPlanner planner = new GroupPlanner(
+                    definition,
+                    id,
+                    layout,
+                    environment,
+                    ports,
+                    new GroupPlanner.ProjectPaths(
+                            options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
             List<ProcessPlan> plans = planner.plan();
             ServiceWriter writer = new ServiceWriter(runit, id);
             for (int i = 0; i < plans.size(); i++) {

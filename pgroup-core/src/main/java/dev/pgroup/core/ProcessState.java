@@ -11,6 +11,11 @@ public enum ProcessState {
      * its supervisor is gone while the group runs.
      */
     FAIL,
+    /**
+     * A one-shot step ({@code ready = { exit = N }}, e.g. a seed or a migration) finished with the
+     * expected status: it is done, not failed.
+     */
+    DONE,
     /** runit has never supervised the process: the group was created but never started. */
     HAS_NEVER_RUN,
     /** runit's status files could not be read or made no sense. */

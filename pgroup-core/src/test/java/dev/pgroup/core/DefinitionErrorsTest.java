@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -197,6 +198,29 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
                 .build()) {
             PGroupException e = catchThrowableOfType(PGroupException.class, () -> noRunit.create(definition));
             assertThat(e.getMessage()).contains("runit is not installed").contains("apt-get install runit");
+        }
+    }
+
+    @Test
+    void perlNotInstalledIsAsClearAsRunitNotInstalled() throws IOException {
+        Files.writeString(definition.resolve("group.toml"), VALID_PROCESS);
+        // runit and the process's program, but no perl
+        Path bin = Files.createDirectories(tmp.resolve("bin-without-perl"));
+        for (String program : List.of("runsvdir", "runsv", "sv", "svlogd", "sleep")) {
+            Path real = dev.pgroup.core.internal.Executables.find(program, System.getenv("PATH"))
+                    .orElseThrow();
+            Files.createSymbolicLink(bin.resolve(program), real);
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PATH", bin.toString());
+
+        try (PGroupEngine noPerl = PGroupEngine.builder()
+                .baseDir(base)
+                .database(tmp.resolve("db/leases.db"))
+                .environment(env)
+                .build()) {
+            PGroupException e = catchThrowableOfType(PGroupException.class, () -> noPerl.create(definition));
+            assertThat(e.getMessage()).contains("perl is not installed").contains("apt-get install perl");
         }
     }
 
@@ -470,5 +494,23 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
 
         assertThat(e.key()).contains("files");
         assertThat(e.getMessage()).contains("must be a relative path inside the definition directory");
+    }
+
+    @Test
+    void aOneShotExitStatusOutOfRangeNamesTheKey() throws Exception {
+        DefinitionException e = createFails(VALID_PROCESS + "ready = { exit = 300 }\n");
+
+        assertThat(e.key()).contains("ready.exit");
+        assertThat(e.process()).contains("web");
+        assertThat(e.getMessage()).contains("exit status from 0 to 255");
+    }
+
+    @Test
+    void aOneShotStepThatRunitWouldRestartIsRejected() throws Exception {
+        DefinitionException e = createFails(VALID_PROCESS + "ready = { exit = 0 }\nrestart = \"always\"\n");
+
+        assertThat(e.key()).contains("restart");
+        assertThat(e.process()).contains("web");
+        assertThat(e.getMessage()).contains("must be \"never\"");
     }
 }

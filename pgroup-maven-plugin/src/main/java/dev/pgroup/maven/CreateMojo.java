@@ -49,7 +49,14 @@ public class CreateMojo extends AbstractLifecycleMojo {
         Group group;
         try {
             removeKeptGroups(engine);
-            group = engine.create(dir, CreateOptions.defaults().withName(name()));
+            group = engine.create(
+                    dir,
+                    CreateOptions.defaults()
+                            .withName(name())
+                            .withProject(
+                                    project().getBasedir().toPath(),
+                                    Path.of(project().getBuild().getDirectory()),
+                                    mainArtifact()));
         } catch (IllegalArgumentException e) {
             engine.close();
             throw new MojoFailureException("pgroup: <name>" + name() + "</name>: " + e.getMessage(), e);
@@ -74,6 +81,16 @@ public class CreateMojo extends AbstractLifecycleMojo {
                 + processCount(group.processes().size()) + "; ports " + describePorts(group.ports()) + ") in "
                 + millisSince(t0));
         getLog().debug("pgroup: group directory " + group.directory());
+    }
+
+    /**
+     * The jar (or other file) {@code package} made, for {@code {{project.artifact}}}: null before
+     * package ran, or for a pom project.
+     */
+    private Path mainArtifact() {
+        java.io.File file =
+                project().getArtifact() == null ? null : project().getArtifact().getFile();
+        return file != null && file.isFile() ? file.toPath() : null;
     }
 
     /**

@@ -51,7 +51,7 @@ public final class DefinitionParser {
             "stop_signal",
             "stop_timeout",
             "restart");
-    static final Set<String> READY_KEYS = Set.of("tcp", "http", "log", "command");
+    static final Set<String> READY_KEYS = Set.of("tcp", "http", "log", "command", "exit");
     static final Set<String> STOP_SIGNALS = Set.of("TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2");
 
     /** Files runit reads in a service dir; a template must not overwrite them. */
@@ -105,7 +105,9 @@ public final class DefinitionParser {
         }
         rejectUnknownKeys(toml, GROUP_KEYS, null, "");
 
-        String name = nameOverride != null ? nameOverride : optionalString(toml, "name", null, "group");
+        String name = nameOverride != null
+                ? nameOverride
+                : optionalString(toml, "name", null, Names.fromDirectory(directory));
         int nameLine = nameOverride != null ? 0 : line(toml, "name");
         if (!Names.isValid(name)) {
             if (nameOverride != null) {
@@ -244,7 +246,9 @@ public final class DefinitionParser {
                 throw fail(lines.get("stop_timeout"), name, "stop_timeout", e.getMessage());
             }
         }
-        String restartText = optionalString(t, "restart", name, "always");
+        // A one-shot step runs once: restarting it when it is done would run it again.
+        String restartDefault = ready.kind() == ReadySpec.Kind.EXIT ? "never" : "always";
+        String restartText = optionalString(t, "restart", name, restartDefault);
         RestartPolicy restart = null;
         for (RestartPolicy policy : RestartPolicy.values()) {
             if (policy.tomlName().equals(restartText)) {
@@ -257,6 +261,14 @@ public final class DefinitionParser {
                     name,
                     "restart",
                     "'" + restartText + "' is not one of always, on-failure, never");
+        }
+        if (ready.kind() == ReadySpec.Kind.EXIT && restart != RestartPolicy.NEVER) {
+            throw fail(
+                    lines.get("restart"),
+                    name,
+                    "restart",
+                    "must be \"never\" (or left out) for a one-shot step with ready = { exit = ... }: runit would run it"
+                            + " again each time it finishes");
         }
         return new ProcessDefinition(
                 name,
@@ -378,7 +390,10 @@ public final class DefinitionParser {
         rejectUnknownKeys(ready, READY_KEYS, process, "ready.");
         if (ready.size() != 1) {
             throw fail(
-                    line, process, "ready", "give exactly one of tcp, http, log or command; found " + ready.keySet());
+                    line,
+                    process,
+                    "ready",
+                    "give exactly one of tcp, http, log, command or exit; found " + ready.keySet());
         }
         String kind = ready.keySet().iterator().next();
         if (kind.equals("command")) {
@@ -387,6 +402,14 @@ public final class DefinitionParser {
                 throw fail(line, process, "ready.command", "must not be empty");
             }
             return new ReadySpec(ReadySpec.Kind.COMMAND, null, command);
+        }
+        if (kind.equals("exit")) {
+            // A one-shot step (a seed, a migration): ready once it has exited with this status.
+            if (!(ready.get(List.of("exit")) instanceof Long status) || status < 0 || status > 255) {
+                throw fail(
+                        line, process, "ready.exit", "must be an exit status from 0 to 255, e.g. ready = { exit = 0 }");
+            }
+            return new ReadySpec(ReadySpec.Kind.EXIT, Long.toString(status), List.of());
         }
         Object argValue = ready.get(List.of(kind));
         if (!(argValue instanceof String arg)) {

@@ -21,19 +21,29 @@ public final class GroupPlanner {
     private final GroupLayout layout;
     private final Map<String, String> environment;
     private final Map<String, Map<String, Integer>> ports;
+    private final ProjectPaths project;
     private final Map<String, ProcessPlan> plans = new HashMap<>();
+
+    /**
+     * The project a group serves: {@code {{project.dir}}}, {@code {{project.build.dir}}} and
+     * {@code {{project.artifact}}} (null: the build made none, or it is not known).
+     */
+    public record ProjectPaths(Path dir, Path buildDir, Path artifact) {}
 
     /**
      * @param environment the environment pgroup runs in: {@code {{env.VAR}}} and PATH come from it
      * @param ports leased ports, by process then port name
+     * @param project the project the group serves, for the {@code project.*} placeholders
      */
     public GroupPlanner(
             GroupDefinition definition,
             String groupId,
             GroupLayout layout,
             Map<String, String> environment,
-            Map<String, Map<String, Integer>> ports) {
+            Map<String, Map<String, Integer>> ports,
+            ProjectPaths project) {
         this.definition = definition;
+        this.project = project;
         this.groupId = groupId;
         this.layout = layout;
         this.environment = environment;
@@ -58,10 +68,24 @@ public final class GroupPlanner {
         values.put("process.name", process);
         values.put("process.dir", layout.serviceDir(process).toString());
         values.put("process.log", layout.logFile(process).toString());
+        values.put("project.dir", project.dir().toString());
+        values.put("project.build.dir", project.buildDir().toString());
+        if (project.artifact() != null) {
+            values.put("project.artifact", project.artifact().toString());
+        }
         ports.getOrDefault(process, Map.of()).forEach((name, port) -> values.put("port." + name, port.toString()));
         ports.forEach((proc, byName) ->
                 byName.forEach((name, port) -> values.put("ports." + proc + "." + name, port.toString())));
-        return new Placeholders(values, environment);
+        return new Placeholders(
+                values,
+                environment,
+                project.artifact() != null
+                        ? Map.of()
+                        : Map.of(
+                                "project.artifact",
+                                "the project's build made no artifact that pgroup knows of: the Maven plugin passes"
+                                        + " the jar that package made (run create after package, e.g. in"
+                                        + " pre-integration-test); the pgroup command takes --artifact"));
     }
 
     public String processId(String process) {
@@ -112,6 +136,7 @@ public final class GroupPlanner {
                     }
                     case LOG -> render(ph, p.ready().argument(), p, "ready", "ready.log");
                     case COMMAND, NONE -> "";
+                    case EXIT -> p.ready().argument();
                     case SOCKET_PASSED -> p.listen().ports().stream()
                             .map(name -> "127.0.0.1:" + own.get(name))
                             .collect(java.util.stream.Collectors.joining(" "));

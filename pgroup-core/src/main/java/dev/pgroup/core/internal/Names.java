@@ -25,6 +25,23 @@ public final class Names {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /**
+     * The name a group gets from its definition directory when {@code group.toml} gives none: the
+     * directory's name made to fit the rule ({@code My.Service} becomes {@code my-service}), or
+     * {@code group} when nothing of it fits.
+     */
+    public static String fromDirectory(java.nio.file.Path dir) {
+        java.nio.file.Path fileName = dir.toAbsolutePath().normalize().getFileName();
+        String name = (fileName == null ? "" : fileName.toString())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9_-]+", "-")
+                .replaceAll("^[^a-z]+", "");
+        if (name.length() > 40) {
+            name = name.substring(0, 40);
+        }
+        return isValid(name) ? name : "group";
+    }
+
     /** The candidate closest to {@code wrong}, if it is close enough to be a likely typo. */
     public static Optional<String> nearest(String wrong, Collection<String> candidates) {
         return candidates.stream()

@@ -11,14 +11,24 @@ import java.util.TreeSet;
 public final class Placeholders {
     private final Map<String, String> values;
     private final Map<String, String> environment;
+    private final Map<String, String> unavailable;
 
     /**
      * @param values the known placeholders, e.g. {@code port.main -> 20001}
      * @param environment what {@code {{env.VAR}}} reads
      */
     public Placeholders(Map<String, String> values, Map<String, String> environment) {
+        this(values, environment, Map.of());
+    }
+
+    /**
+     * @param unavailable placeholders that exist but have no value here, with the reason, e.g.
+     *     {@code project.artifact} before the project's build made one
+     */
+    public Placeholders(Map<String, String> values, Map<String, String> environment, Map<String, String> unavailable) {
         this.values = Map.copyOf(values);
         this.environment = Map.copyOf(environment);
+        this.unavailable = Map.copyOf(unavailable);
     }
 
     /** Thrown for a placeholder that cannot be rendered; the caller adds file and line. */
@@ -85,6 +95,9 @@ public final class Placeholders {
         String value = values.get(name);
         if (value != null) {
             return value;
+        }
+        if (unavailable.containsKey(name)) {
+            throw new UnknownPlaceholder(written, column, written + " has no value: " + unavailable.get(name));
         }
         TreeSet<String> known = new TreeSet<>(values.keySet());
         String hint = Names.nearest(name, known)

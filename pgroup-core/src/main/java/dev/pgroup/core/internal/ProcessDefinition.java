@@ -95,6 +95,8 @@ public record ProcessDefinition(
             HTTP,
             LOG,
             COMMAND,
+            /** A one-shot step: ready once it has exited with the status in the target. */
+            EXIT,
             /**
              * Not written: every port of the process is passed, so it is ready as soon as pgroup's
              * launcher has bound them and exec'd it.

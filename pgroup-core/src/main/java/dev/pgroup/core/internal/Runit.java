@@ -4,7 +4,11 @@ import dev.pgroup.core.PGroupException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The runit programs pgroup drives, found on PATH once, with an install hint when they are not. */
+/**
+ * The runit programs pgroup drives, found on PATH once, with an install hint when they are not.
+ * perl is checked here too: the owner watchdog and the socket launcher are perl scripts, and a
+ * missing perl must fail as clearly as a missing runit, not as a watchdog that did not start.
+ */
 public record Runit(Path runsvdir, Path sv, Path svlogd) {
 
     /** Finds runit on the PATH of {@code environment}. */
@@ -22,6 +26,12 @@ public record Runit(Path runsvdir, Path sv, Path svlogd) {
         }
         if (svlogd == null) {
             throw notInstalled("svlogd", path);
+        }
+        if (Executables.find("perl", path).isEmpty()) {
+            throw new PGroupException("perl is not installed: 'perl' is not on PATH (" + path + "). pgroup's owner"
+                    + " watchdog and socket launcher are perl scripts (perl's core only, no modules to add);"
+                    + " install it with 'sudo apt-get install perl' (Debian, Ubuntu) or 'sudo dnf install perl'"
+                    + " (Fedora); macOS ships it");
         }
         return new Runit(runsvdir, sv, svlogd);
     }

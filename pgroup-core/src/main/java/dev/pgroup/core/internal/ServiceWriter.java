@@ -98,6 +98,9 @@ public final class ServiceWriter {
                     + "[ \"$(cat " + quote(p.passing().marker().toString())
                     + " 2>/dev/null)\" = \"$(cat supervise/pid)\" ]\n";
             case COMMAND -> workdirAndEnvironment(p) + "exec " + quoteAll(readyCommand) + "\n";
+            case EXIT -> "# A one-shot step: done once its finish script recorded the expected exit status.\n"
+                    + "read status rest < supervise/" + SupervisedState.EXIT_RECORD + " 2>/dev/null && [ \"$status\" = "
+                    + quote(p.readyTarget()) + " ]\n";
         };
     }
 

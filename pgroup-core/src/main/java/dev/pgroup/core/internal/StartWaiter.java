@@ -78,6 +78,7 @@ public final class StartWaiter {
     private ReadinessCheck check(ProcessSettings p, long logOffset) {
         return switch (p.ready()) {
             case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
+            case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
             case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
             case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
@@ -172,7 +173,9 @@ public final class StartWaiter {
                 boolean cameUp = t.pid == 0;
                 t.pid = s.pid();
                 long now = System.nanoTime();
-                if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.NONE) {
+                if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.EXIT) {
+                    t.ready = false; // a one-shot step is ready once it has exited, see below
+                } else if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.NONE) {
                     t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0;
                 } else if (now - t.nextCheckNanos >= 0) {
                     t.ready = t.check.isReady(deadline.remaining());
@@ -182,6 +185,9 @@ public final class StartWaiter {
             }
             case DOWN, FINISH -> {
                 if (exited(t, s)) {
+                    if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.EXIT) {
+                        return finishedOneShot(t);
+                    }
                     throw new Failure(name, "exited during start" + exitStatus(name));
                 }
             }
@@ -206,6 +212,25 @@ public final class StartWaiter {
             return t.pid != 0 || exitedAfterStarting(t.settings.name(), s);
         }
         return t.releasedAt == null || s.since().isAfter(t.releasedAt);
+    }
+
+    /**
+     * A one-shot step ({@code ready = { exit = N }}) has exited: ready if with status N, else the
+     * start fails saying how it exited.
+     */
+    private boolean finishedOneShot(Tracked t) throws Failure {
+        String name = t.settings.name();
+        String how = exitStatus(name); // waits for the finish script's record
+        java.util.OptionalInt status = SupervisedState.lastExitStatus(layout.serviceDir(name));
+        String expected = t.settings.readyTarget();
+        if (status.isPresent() && Integer.toString(status.getAsInt()).equals(expected)) {
+            t.ready = true;
+            return true;
+        }
+        throw new Failure(
+                name,
+                "exited during start" + (how.isEmpty() ? "" : how) + ", but ready = { exit = " + expected
+                        + " } expects status " + expected);
     }
 
     /**

@@ -77,7 +77,7 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
         return serviceDir.resolve("supervise").resolve(EXIT_RECORD);
     }
 
-    private static final String EXIT_RECORD = "pgroup-exit";
+    static final String EXIT_RECORD = "pgroup-exit";
 
     /**
      * How the service last exited, in words ({@code with status 3}, {@code on signal 9}), from the
@@ -101,6 +101,17 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
             return java.util.Optional.of("with status 111 (or runsv could not run it)");
         }
         return java.util.Optional.of("with status " + fields[0]);
+    }
+
+    /** The exit status its finish script recorded, if the process last exited normally (not by a signal). */
+    public static java.util.OptionalInt lastExitStatus(Path serviceDir) {
+        try {
+            String[] fields = Files.readString(exitRecord(serviceDir)).trim().split("\\s+");
+            int status = Integer.parseInt(fields[0]);
+            return status < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalInt.empty();
+        }
     }
 
     /** Removes what a previous runsv left, so a new start never reads a stale "run" or exit. */
