@@ -130,6 +130,32 @@ class PruneSafetyTest {
     }
 
     @Test
+    void aRegisteredGroupOfADeadOwnerWhoseDirIsNowASymlinkIsForgottenButNothingIsDeletedThroughTheLink()
+            throws Exception {
+        Path victim = Files.createDirectories(tmp.resolve("victim/.pgroup"));
+        Path precious = Files.writeString(tmp.resolve("victim/precious.txt"), "x");
+        Files.createDirectories(tmp.resolve("base"));
+        Path link = Files.createSymbolicLink(tmp.resolve("base/dead-vm-aaaaaa"), victim.getParent());
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        PortLeases.Owner dead = new PortLeases.Owner(finished.pid(), Processes.startMillis(finished.toHandle()));
+
+        try (PGroupEngine engine = engine("db")) {
+            engine.registry().register("dead-vm-aaaaaa", "dead", link, dead);
+
+            PruneReport report = engine.prune();
+
+            assertThat(report.actions())
+                    .containsExactly(
+                            "left " + link + " alone: it is a symlink, and prune never deletes through one",
+                            "removed group dead-vm-aaaaaa: its owner (pid " + finished.pid() + ") is gone");
+            assertThat(precious).hasContent("x");
+            assertThat(link).isSymbolicLink();
+            assertThat(engine.list()).isEmpty();
+        }
+    }
+
+    @Test
     void aGroupDirOfAnotherUserSurvivesPrune() throws Exception {
         Path dir = staleGroupDir("stale-vm-aaaaaa");
         OtherUser.chown(dir);

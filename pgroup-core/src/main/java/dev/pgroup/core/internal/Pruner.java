@@ -76,19 +76,19 @@ public final class Pruner {
         Supervisor supervisor = new Supervisor(runit, layout, environment);
         boolean dirExists = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
         if (e.owner().isDead()) {
-            boolean stopped = stop(e, supervisor, dirExists);
+            Optional<String> notOurs =
+                    Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? notAGroupDir(dir, e.id()) : Optional.empty();
+            // The files of a dir that is not provably the group's do not guide the stop.
+            boolean stopped = stop(e, supervisor, dirExists && notOurs.isEmpty());
             if (e.runsvdir().isPresent()) {
                 actions.add("could not stop group " + e.id() + " (runsvdir pid " + e.runsvdirPid()
                         + "); its files and ports stay until a later prune");
                 return;
             }
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Optional<String> notOurs = notAGroupDir(dir, e.id());
-                if (notOurs.isEmpty()) {
-                    deleteQuietly(dir);
-                } else {
-                    actions.add("left " + dir + " alone: " + notOurs.get());
-                }
+            if (notOurs.isPresent()) {
+                actions.add("left " + dir + " alone: " + notOurs.get());
+            } else if (dirExists) {
+                deleteQuietly(dir);
             }
             registry.remove(e.id());
             actions.add("removed group " + e.id() + ": its owner (pid "
@@ -117,8 +117,8 @@ public final class Pruner {
      * Stops a registered group whatever is left of its files: through them when they are there, and
      * through the runsvdir pid the registry holds (verified) when they are not or did not name it.
      */
-    private boolean stop(GroupRegistry.Entry e, Supervisor supervisor, boolean dirExists) {
-        boolean stopped = dirExists && supervisor.stop(stopTimeouts(new GroupLayout(e.directory())));
+    private boolean stop(GroupRegistry.Entry e, Supervisor supervisor, boolean useFiles) {
+        boolean stopped = useFiles && supervisor.stop(stopTimeouts(new GroupLayout(e.directory())));
         Optional<ProcessHandle> runsvdir = e.runsvdir();
         if (runsvdir.isPresent()) {
             stopped |= stopWithoutFiles(e.directory(), runsvdir.get());
@@ -169,6 +169,9 @@ public final class Pruner {
         }
         GroupLayout layout = new GroupLayout(dir);
         if (!Files.exists(layout.stateDir(), LinkOption.NOFOLLOW_LINKS)) {
+            if (id != null && isEmpty(dir)) {
+                return Optional.empty(); // a registered create killed before it wrote anything
+            }
             return Optional.of("it has no " + GroupLayout.STATE_DIR + " directory, so it is not a pgroup group");
         }
         return ownDirectory(layout.stateDir()).map(p -> layout.stateDir() + ": " + p);
@@ -185,6 +188,14 @@ public final class Pruner {
         return Optional.of("its " + GroupLayout.STATE_DIR + " holds neither "
                 + layout.manifest().getFileName() + " nor "
                 + layout.runtimeSettings().getFileName() + " of this user, so it is not a pgroup group");
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A dir of this user's, not a symlink. Its mode is not checked: the base dir's is. */

@@ -73,8 +73,8 @@ public final class TrustedDirectory {
             int mode = (Integer) a.get("mode");
             if (uid != currentUid()) {
                 return Optional.of("it is owned by " + ownerName(path, uid) + ", not by you (uid " + currentUid()
-                        + "), so its owner could plant files in it or move yours; use a directory of your own,"
-                        + " or remove this one and let pgroup create it");
+                        + "), so its owner could plant files in it or move yours; use a directory of your own"
+                        + " instead");
             }
             if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
                 return Optional.of("it is writable by " + ((mode & OTHERS_WRITE) != 0 ? "others" : "its group")
