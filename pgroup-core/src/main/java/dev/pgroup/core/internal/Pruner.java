@@ -255,12 +255,22 @@ public final class Pruner {
         return gone;
     }
 
-    /** Whether every tracked process is gone; children they started meanwhile are tracked too. */
+    /**
+     * Whether every tracked process is gone; children they started meanwhile are tracked too, found
+     * in one pass over the process table (one pass per live process would grow with the square of
+     * the group's size).
+     */
     private static boolean allGone(Set<ProcessHandle> processes) {
-        List<ProcessHandle> live =
-                processes.stream().filter(Processes::isRunning).toList();
-        live.forEach(p -> p.children().forEach(processes::add));
-        return live.isEmpty() && processes.stream().noneMatch(Processes::isRunning);
+        Set<Long> live = new HashSet<>();
+        processes.stream().filter(Processes::isRunning).forEach(p -> live.add(p.pid()));
+        if (live.isEmpty()) {
+            return true;
+        }
+        ProcessHandle.allProcesses()
+                .filter(p ->
+                        p.parent().map(parent -> live.contains(parent.pid())).orElse(false))
+                .forEach(processes::add);
+        return false;
     }
 
     private static Map<String, Duration> stopTimeouts(GroupLayout layout) {
