@@ -95,6 +95,27 @@ class TrustedDirectoriesTest {
     }
 
     @Test
+    void aBaseDirReachedThroughAnotherUsersSymlinkIsRefused() throws Exception {
+        // The /tmp/pgroup-<you> attack one level up: the other user's link decides where it lives.
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), theirs);
+        OtherUser.chown(link);
+        Path base = Files.createDirectory(link.resolve("base"));
+
+        assertBaseDirRefused(base, "its path goes through the symlink " + link + " of " + OtherUser.NAME);
+    }
+
+    @Test
+    void aBaseDirReachedThroughTheUsersOwnSymlinkIsAccepted() throws Exception {
+        Path real = Files.createDirectory(tmp.resolve("real"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+        try (PGroupEngine engine = engine(link.resolve("base"), tmp.resolve("db/pgroup.db"));
+                Group group = engine.create(TestEngines.definition("redis-single"))) {
+            assertThat(group.directory()).startsWith(link.resolve("base"));
+        }
+    }
+
+    @Test
     void aBaseDirInAStickyWorldWritableParentIsAccepted() throws Exception {
         Path shared = Files.createDirectory(tmp.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));

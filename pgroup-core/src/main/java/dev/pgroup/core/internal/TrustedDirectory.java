@@ -89,9 +89,22 @@ public final class TrustedDirectory {
         }
     }
 
-    /** A parent everyone can write, without the sticky bit that /tmp has, lets anyone replace the dir. */
+    /**
+     * A parent everyone can write, without the sticky bit that /tmp has, lets anyone replace the dir;
+     * a symlink on the way that another user owns (not root: macOS's /tmp and /var are root's links)
+     * lets its owner choose where the dir really is.
+     */
     private static Optional<String> openParent(Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
+        for (Path p = parent; p != null; p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                if (uid != 0 && uid != currentUid()) {
+                    return Optional.of("its path goes through the symlink " + p + " of " + ownerName(p, uid)
+                            + ", who could point it elsewhere; use a path without it");
+                }
+            }
+        }
         for (Path p = parent == null ? null : parent.toRealPath(); p != null; p = p.getParent()) {
             int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             if ((mode & OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
