@@ -254,6 +254,46 @@ class PruneSafetyTest {
     }
 
     @Test
+    void thePortsOfAGroupWhoseDirWasDeletedAreReleasedOnlyOnceItsProcessesAreGone() throws Exception {
+        // A service that takes a second to exit on TERM: a release before the stop would show.
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "slow"
+                command = ["sh", "-c", "trap 'sleep 1; exit 0' TERM; echo up; while :; do sleep 0.1; done"]
+                ports = ["main"]
+                ready = { log = "up" }
+                """);
+        try (PGroupEngine engine = engine("db");
+                PGroupEngine watcher = engine("db")) {
+            Group group = engine.create(def, CreateOptions.defaults().withDetached(true));
+            group.start(Duration.ofSeconds(30));
+            int port = group.port("slow", "main");
+            List<ProcessHandle> processes = groupProcesses(group);
+            started.addAll(processes);
+            FileTrees.deleteTree(group.directory());
+            java.util.concurrent.atomic.AtomicReference<List<ProcessHandle>> runningAtRelease =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread watch = new Thread(() -> {
+                dev.pgroup.core.internal.Deadline.in(Duration.ofSeconds(20))
+                        .await(() -> !watcher.leases().allLeasedPorts().contains(port), Duration.ofMillis(2));
+                runningAtRelease.set(
+                        processes.stream().filter(Processes::isRunning).toList());
+            });
+            watch.start();
+
+            engine.prune();
+            watch.join();
+
+            assertThat(engine.leases().allLeasedPorts()).doesNotContain(port);
+            assertThat(runningAtRelease.get())
+                    .as("running when the port was released")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void openingARunningGroupWhoseDirIsGoneSaysThatPruneStopsIt() throws Exception {
         try (PGroupEngine engine = engine("db")) {
             Group group = engine.create(
