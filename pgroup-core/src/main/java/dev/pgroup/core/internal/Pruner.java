@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +27,6 @@ public final class Pruner {
     private static final Duration MIN_AGE_OF_UNKNOWN_DIR = Duration.ofSeconds(60);
     /** Prune stops what nobody owns any more: processes get 3 s to exit, not their stop_timeout. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
-
-    private static final Duration POLL = Duration.ofMillis(20);
 
     private final Path baseDir;
     private final Runit runit;
@@ -98,7 +95,7 @@ public final class Pruner {
             if (runsvdir.isEmpty()) {
                 registry.remove(e.id());
                 actions.add("forgot group " + e.id() + ": its directory " + dir + " is gone");
-            } else if (stopWithoutFiles(dir, runsvdir.get())) {
+            } else if (ProcessTreeStop.stop(dir, runsvdir.get(), STOP_TIMEOUT)) {
                 // Only now: while its processes ran, its ports were in use.
                 registry.remove(e.id());
                 actions.add("stopped and forgot group " + e.id() + ": its directory " + dir
@@ -121,7 +118,7 @@ public final class Pruner {
         boolean stopped = useFiles && supervisor.stop(stopTimeouts(new GroupLayout(e.directory())));
         Optional<ProcessHandle> runsvdir = e.runsvdir();
         if (runsvdir.isPresent()) {
-            stopped |= stopWithoutFiles(e.directory(), runsvdir.get());
+            stopped |= ProcessTreeStop.stop(e.directory(), runsvdir.get(), STOP_TIMEOUT);
         }
         return stopped;
     }
@@ -225,52 +222,6 @@ public final class Pruner {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    /**
-     * Stops a verified runsvdir and every process under it when the group's files cannot guide the
-     * stop (its dir was deleted): HUP makes runsvdir TERM each runsv, which stops its service and
-     * log; whatever is left after {@link #STOP_TIMEOUT} is killed. Processes are tracked from a
-     * snapshot taken before the signal, since runsv's children are re-parented once runsv exits.
-     *
-     * @return whether every process of the group is gone
-     */
-    private boolean stopWithoutFiles(Path dir, ProcessHandle runsvdir) {
-        Set<ProcessHandle> processes = new LinkedHashSet<>();
-        processes.add(runsvdir);
-        runsvdir.descendants().forEach(processes::add);
-        if (!OwnerWatchdog.hup(dir) && !Signals.send("HUP", List.of(runsvdir.pid()))) {
-            runsvdir.destroy();
-        }
-        boolean gone = Deadline.in(STOP_TIMEOUT).await(() -> allGone(processes), POLL);
-        if (!gone) {
-            processes.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroy);
-            gone = Deadline.in(Duration.ofSeconds(1)).await(() -> allGone(processes), POLL);
-        }
-        if (!gone) {
-            processes.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroyForcibly);
-            gone = Deadline.in(Duration.ofSeconds(5)).await(() -> allGone(processes), POLL);
-        }
-        OwnerWatchdog.release(dir);
-        return gone;
-    }
-
-    /**
-     * Whether every tracked process is gone; children they started meanwhile are tracked too, found
-     * in one pass over the process table (one pass per live process would grow with the square of
-     * the group's size).
-     */
-    private static boolean allGone(Set<ProcessHandle> processes) {
-        Set<Long> live = new HashSet<>();
-        processes.stream().filter(Processes::isRunning).forEach(p -> live.add(p.pid()));
-        if (live.isEmpty()) {
-            return true;
-        }
-        ProcessHandle.allProcesses()
-                .filter(p ->
-                        p.parent().map(parent -> live.contains(parent.pid())).orElse(false))
-                .forEach(processes::add);
-        return false;
     }
 
     private static Map<String, Duration> stopTimeouts(GroupLayout layout) {
