@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * prune deletes only what is provably a pgroup group and stops only what pgroup provably started
- * (issue 9, items 1, 2, 3 and 8). Each test has a database of its own, as another user's or another
+ * (issue 9, items 1, 2, 3 and 8); a group whose dir was deleted while it ran is stopped, by prune or
+ * terminate, before its ports are released. Each test has a database of its own, as another user's or another
  * build's would be.
  */
 class PruneSafetyTest {
@@ -290,6 +291,24 @@ class PruneSafetyTest {
             assertThat(runningAtRelease.get())
                     .as("running when the port was released")
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void terminatingARunningGroupWhoseDirWasDeletedStopsItAndThenReleasesItsPorts() throws Exception {
+        try (PGroupEngine engine = engine("db")) {
+            Group group = engine.create(TestEngines.definition("redis-single"));
+            group.start(Duration.ofSeconds(30));
+            int port = group.port("redis", "main");
+            List<ProcessHandle> processes = groupProcesses(group);
+            started.addAll(processes);
+            FileTrees.deleteTree(group.directory());
+
+            group.close(); // try-with-resources in a test, or the plugin's terminate
+
+            assertThat(processes).noneMatch(Processes::isRunning);
+            assertThat(engine.leases().allLeasedPorts()).doesNotContain(port);
+            assertThat(engine.list()).isEmpty();
         }
     }
 
