@@ -65,7 +65,8 @@ public final class Main implements Runnable {
             names = "--base-dir",
             paramLabel = "DIR",
             scope = ScopeType.INHERIT,
-            description = "Where group directories are created. Default: $PGROUP_BASE_DIR, else <tmp>/pgroup-<user>.")
+            description = "Where group directories are created; must be yours alone (not writable by others, no"
+                    + " symlink). Default: $PGROUP_BASE_DIR, else $XDG_RUNTIME_DIR/pgroup, else <tmp>/pgroup-<user>.")
     Path baseDir;
 
     @Option(

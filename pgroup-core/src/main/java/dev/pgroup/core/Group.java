@@ -4,8 +4,10 @@ import dev.pgroup.Manifest;
 import dev.pgroup.core.internal.Deadline;
 import dev.pgroup.core.internal.FileTrees;
 import dev.pgroup.core.internal.GroupLayout;
+import dev.pgroup.core.internal.GroupRegistry;
 import dev.pgroup.core.internal.LogTail;
 import dev.pgroup.core.internal.ProcessDefinition;
+import dev.pgroup.core.internal.ProcessTreeStop;
 import dev.pgroup.core.internal.Processes;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
@@ -33,6 +35,9 @@ import java.util.Optional;
 public final class Group implements AutoCloseable {
     /** Lines of a process's log shown in an error. */
     public static final int LOG_TAIL_LINES = 20;
+
+    /** The stop_timeout of each process is in the files; a group without them gets this. */
+    private static final Duration FILELESS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final PGroupEngine engine;
     private final String id;
@@ -288,6 +293,8 @@ public final class Group implements AutoCloseable {
             } catch (RuntimeException e) {
                 failure = new PGroupException("cannot stop group " + id + " cleanly: " + e.getMessage(), e);
             }
+        } else {
+            stopWithoutFiles(); // its ports stay leased while it runs
         }
         try {
             engine.registry().remove(id);
@@ -303,6 +310,20 @@ public final class Group implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * A group whose directory was deleted while it ran (rm -rf, mvn clean) is stopped through the
+     * runsvdir pid the registry holds, verified by start time, uid and command line.
+     */
+    private void stopWithoutFiles() {
+        engine.registry().find(id).flatMap(GroupRegistry.Entry::runsvdir).ifPresent(runsvdir -> {
+            if (!ProcessTreeStop.stop(layout.directory(), runsvdir, FILELESS_STOP_TIMEOUT)) {
+                throw new PGroupException("cannot stop group " + id + ": its directory " + layout.directory()
+                        + " is gone, and processes under its runsvdir (pid " + runsvdir.pid()
+                        + ") outlived TERM and KILL; its ports stay leased");
+            }
+        });
     }
 
     private static PGroupException addTo(PGroupException failure, RuntimeException e) {

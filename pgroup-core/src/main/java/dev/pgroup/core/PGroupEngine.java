@@ -13,11 +13,13 @@ import dev.pgroup.core.internal.Names;
 import dev.pgroup.core.internal.PortLeases;
 import dev.pgroup.core.internal.ProcessDefinition;
 import dev.pgroup.core.internal.ProcessPlan;
+import dev.pgroup.core.internal.Pruner;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
 import dev.pgroup.core.internal.ServiceWriter;
 import dev.pgroup.core.internal.StateDatabase;
 import dev.pgroup.core.internal.Supervisor;
+import dev.pgroup.core.internal.TrustedDirectory;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -158,14 +160,17 @@ public final class PGroupEngine implements AutoCloseable {
         if (!Names.isValidGroupId(groupId)) {
             throw new PGroupException("'" + groupId + "' is not a group id (ids look like cache-host-k3f9qz)");
         }
+        checkBaseDir();
         // The base dir first: status, env and logs of a local group then never load SQLite.
         GroupLayout layout = new GroupLayout(baseDir.resolve(groupId));
         if (!Files.isRegularFile(layout.manifest())) {
-            Optional<Path> registered = registry.find(groupId).map(GroupRegistry.Entry::directory);
+            Optional<GroupRegistry.Entry> entry = registry.find(groupId);
+            Optional<Path> registered = entry.map(GroupRegistry.Entry::directory);
             layout = registered
                     .map(GroupLayout::new)
                     .filter(l -> Files.isRegularFile(l.manifest()))
-                    .orElseThrow(() -> notFound(groupId, registered));
+                    .orElseThrow(() ->
+                            entry.flatMap(PGroupEngine::directoryGone).orElseGet(() -> notFound(groupId, registered)));
         }
         Manifest m;
         try {
@@ -185,12 +190,29 @@ public final class PGroupEngine implements AutoCloseable {
                 Files.exists(layout.detachedMarker()));
     }
 
+    /**
+     * The failure for a registered group whose directory was deleted while its runsvdir runs on: a
+     * Group cannot be opened without its files, and prune is what stops it. One that does not run
+     * is left to {@link #notFound}.
+     */
+    private static Optional<PGroupException> directoryGone(GroupRegistry.Entry e) {
+        if (Files.isDirectory(e.directory())) {
+            return Optional.empty();
+        }
+        return e.runsvdir()
+                .map(r -> new PGroupException("group '" + e.id() + "' is registered, but its directory " + e.directory()
+                        + " is gone while its processes still run (runsvdir pid " + r.pid()
+                        + "); prune stops them and releases its ports"));
+    }
+
     /** The groups of this user on this machine, oldest first. */
     public List<GroupInfo> list() {
+        checkBaseDir();
         List<GroupInfo> out = new ArrayList<>();
         for (GroupRegistry.Entry e : registry.all()) {
             boolean running = e.runsvdirPid() > 0
-                    && Supervisor.runsvdir(new GroupLayout(e.directory())).isPresent();
+                    && (Supervisor.runsvdir(new GroupLayout(e.directory())).isPresent()
+                            || e.runsvdir().isPresent());
             out.add(new GroupInfo(
                     e.id(), e.name(), e.directory(), e.owner().pid(), !e.owner().isDead(), running, e.createdAt()));
         }
@@ -204,90 +226,29 @@ public final class PGroupEngine implements AutoCloseable {
      *   <li>groups whose owner JVM is dead: processes stopped, ports released, files deleted;
      *   <li>groups whose runsvdir died while their runsv processes live on, still holding {@code
      *       supervise/lock}: those processes stopped (files and ports stay for the live owner);
-     *   <li>registered groups whose directory is gone: forgotten, ports released;
+     *   <li>registered groups whose directory is gone: their runsvdir, if it still runs, and every
+     *       process under it stopped, and only then forgotten and their ports released;
      *   <li>leases of groups the registry does not know: released;
      *   <li>group dirs under the base dir that the registry does not know (older than a minute, so
-     *       a create in progress is never touched): processes stopped, files deleted.
+     *       a create in progress is never touched): processes stopped, files deleted. Unless their
+     *       runsvdir runs: such a group belongs to another database, and is left alone.
      * </ul>
      *
-     * Detached groups with a live runsvdir are left alone.
+     * Detached groups with a live runsvdir are left alone. Nothing is deleted that is not provably a
+     * pgroup group: a dir whose name is a group id, that holds pgroup's state files, that belongs to
+     * this user, reached through no symlink. Whatever else is in the base dir is reported ("left
+     * ... alone: why") and left alone.
+     *
+     * @throws PGroupException when the base dir is not this user's alone
      */
     public PruneReport prune() {
-        List<String> actions = new ArrayList<>();
-        Runit runit = Runit.locate(environment);
-        java.util.Set<String> known = new java.util.HashSet<>();
-        for (GroupRegistry.Entry e : registry.all()) {
-            known.add(e.id());
-            GroupLayout layout = new GroupLayout(e.directory());
-            Supervisor supervisor = new Supervisor(runit, layout, environment);
-            boolean dirExists = Files.isDirectory(e.directory());
-            if (e.owner().isDead()) {
-                boolean stopped = dirExists && supervisor.stop(pruneTimeouts(layout));
-                deleteQuietly(e.directory(), actions);
-                registry.remove(e.id());
-                actions.add("removed group " + e.id() + ": its owner (pid "
-                        + e.owner().pid() + ") is gone" + (stopped ? "; stopped its processes" : ""));
-            } else if (!dirExists) {
-                registry.remove(e.id());
-                actions.add("forgot group " + e.id() + ": its directory " + e.directory() + " is gone");
-            } else if (supervisor.runsvdir().isEmpty() && supervisor.stop(pruneTimeouts(layout))) {
-                registry.runsvdir(e.id(), 0);
-                actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
-            }
-        }
-        leases.releaseUnregistered()
-                .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
-        if (Files.isDirectory(baseDir)) {
-            Instant cutoff = Instant.now().minusSeconds(60);
-            try (var dirs = Files.list(baseDir)) {
-                for (Path dir : dirs.toList()) {
-                    String id = dir.getFileName().toString();
-                    GroupLayout layout = new GroupLayout(dir);
-                    if (known.contains(id) || !Files.isDirectory(layout.stateDir()) || modifiedAfter(dir, cutoff)) {
-                        continue;
-                    }
-                    new Supervisor(runit, layout, environment).stop(pruneTimeouts(layout));
-                    deleteQuietly(dir, actions);
-                    actions.add("deleted " + dir + ": no group of that id is registered");
-                }
-            } catch (IOException e) {
-                actions.add("could not list " + baseDir + ": " + e);
-            }
-        }
-        return new PruneReport(actions);
-    }
-
-    /** Prune stops what nobody owns any more: processes get 3 s to exit, not their stop_timeout. */
-    private static Map<String, java.time.Duration> pruneTimeouts(GroupLayout layout) {
-        Map<String, java.time.Duration> timeouts = new LinkedHashMap<>();
-        if (Files.isRegularFile(layout.runtimeSettings())) {
-            RuntimeSettings.read(layout.runtimeSettings())
-                    .names()
-                    .forEach(n -> timeouts.put(n, java.time.Duration.ofSeconds(3)));
-        }
-        return timeouts;
-    }
-
-    private static boolean modifiedAfter(Path dir, Instant cutoff) {
-        try {
-            return Files.getLastModifiedTime(dir.resolve(GroupLayout.STATE_DIR))
-                    .toInstant()
-                    .isAfter(cutoff);
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private static void deleteQuietly(Path dir, List<String> actions) {
-        try {
-            FileTrees.deleteTree(dir);
-        } catch (IOException e) {
-            actions.add("could not delete " + dir + ": " + e);
-        }
+        checkBaseDir();
+        return new PruneReport(new Pruner(baseDir, Runit.locate(environment), environment, registry, leases).run());
     }
 
     /** The ids of the groups under the base dir, oldest first. */
     public List<String> groupIds() {
+        checkBaseDir();
         if (!Files.isDirectory(baseDir)) {
             return List.of();
         }
@@ -352,9 +313,16 @@ public final class PGroupEngine implements AutoCloseable {
         return environment;
     }
 
+    /** The base dir must be this user's alone; see {@link TrustedDirectory}. */
+    private void checkBaseDir() {
+        TrustedDirectory.check(baseDir, "base dir");
+    }
+
     private Path newGroupDirectory(String name) {
+        checkBaseDir();
         try {
             FilePermissions.createPrivateDirectories(baseDir);
+            checkBaseDir();
         } catch (AccessDeniedException e) {
             throw new PGroupException(
                     "cannot create the base dir " + baseDir + ": permission denied on " + e.getFile(), e);
@@ -454,8 +422,12 @@ public final class PGroupEngine implements AutoCloseable {
         private Builder() {}
 
         /**
-         * Where group dirs go. Default: {@code $PGROUP_BASE_DIR}, else {@code
-         * <java.io.tmpdir>/pgroup-<user>}.
+         * Where group dirs go. Default: {@code $PGROUP_BASE_DIR}; else {@code
+         * $XDG_RUNTIME_DIR/pgroup} when {@code XDG_RUNTIME_DIR} is set and is this user's alone (a
+         * per-user dir on most Linux desktops); else {@code <java.io.tmpdir>/pgroup-<user>}. The dir
+         * must belong to this user and be writable by no one else, and must not be a symlink:
+         * another user who can write it could plant pid files, group dirs or services there. pgroup
+         * refuses it otherwise, saying how to fix it.
          */
         public Builder baseDir(Path dir) {
             this.baseDir = Objects.requireNonNull(dir, "baseDir");
@@ -464,7 +436,9 @@ public final class PGroupEngine implements AutoCloseable {
 
         /**
          * The SQLite port database, shared by every JVM of the user. Default: {@code
-         * $PGROUP_DATABASE}, else {@code ~/.pgroup/pgroup.db}.
+         * $PGROUP_DATABASE}, else {@code ~/.pgroup/pgroup.db}. Its directory must be this user's
+         * alone, as the base dir must (SQLite's native library is cached there), so a database
+         * directly in {@code /tmp} is refused.
          */
         public Builder database(Path file) {
             this.database = Objects.requireNonNull(file, "database");
@@ -510,9 +484,25 @@ public final class PGroupEngine implements AutoCloseable {
         }
 
         private static Path defaultBaseDir() {
-            String env = System.getenv("PGROUP_BASE_DIR");
-            if (env != null && !env.isBlank()) {
-                return Path.of(env);
+            return defaultBaseDir(System.getenv());
+        }
+
+        /**
+         * {@code $XDG_RUNTIME_DIR} is made for this (per user, mode 700, emptied at logout) and, unlike
+         * a name in the shared temp dir, cannot be taken by another user first.
+         */
+        static Path defaultBaseDir(Map<String, String> env) {
+            String dir = env.get("PGROUP_BASE_DIR");
+            if (dir != null && !dir.isBlank()) {
+                return Path.of(dir);
+            }
+            String runtime = env.get("XDG_RUNTIME_DIR");
+            if (runtime != null && !runtime.isBlank()) {
+                Path runtimeDir = Path.of(runtime);
+                if (runtimeDir.isAbsolute()
+                        && TrustedDirectory.problem(runtimeDir).isEmpty()) {
+                    return runtimeDir.resolve("pgroup");
+                }
             }
             return Path.of(System.getProperty("java.io.tmpdir"), "pgroup-" + System.getProperty("user.name"));
         }

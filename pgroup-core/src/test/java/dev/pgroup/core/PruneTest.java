@@ -53,6 +53,7 @@ class PruneTest {
     void anOldGroupDirThatNoRegistryRowNamesIsDeletedButAFreshOneIsNot() throws Exception {
         try (PGroupEngine engine = engine()) {
             Path old = Files.createDirectories(tmp.resolve("base/stale-vm-aaaaaa/.pgroup"));
+            Files.writeString(old.resolve("runtime.properties"), "processes=\n"); // pgroup's own state file
             Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(120)));
             Path fresh = Files.createDirectories(tmp.resolve("base/fresh-vm-bbbbbb/.pgroup"));
 

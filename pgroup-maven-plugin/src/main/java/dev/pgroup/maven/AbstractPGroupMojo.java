@@ -28,7 +28,8 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
     /**
      * Where group directories are created, one per group, named after the group id. Kept after
      * failed integration tests for debugging. {@code prune} deletes the directories here that no
-     * group is registered for.
+     * group is registered for (only those that are provably pgroup's). It must be yours alone: owned
+     * by you, not writable by group or others, not a symlink; pgroup refuses any other.
      */
     @Parameter(property = PropertyNames.BASE_DIR, defaultValue = "${project.build.directory}/pgroup", required = true)
     private File baseDir;
@@ -36,7 +37,7 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
     /**
      * The database of port leases and groups. Leave it unset: every build of the user must share
      * one database, or two builds could lease the same port. Default: {@code $PGROUP_DATABASE},
-     * else {@code ~/.pgroup/pgroup.db}.
+     * else {@code ~/.pgroup/pgroup.db}. Its directory must be yours alone, as {@code baseDir} must.
      */
     @Parameter(property = PropertyNames.DATABASE)
     private File database;

@@ -14,9 +14,23 @@ import java.util.Optional;
  */
 public final class GroupRegistry {
 
-    /** One registry row. */
+    /**
+     * One registry row. {@code runsvdirStart} (epoch ms, 0 if unknown) lets prune verify the pid even
+     * when the group dir, and with it the pid file, is gone.
+     */
     public record Entry(
-            String id, String name, Path directory, PortLeases.Owner owner, long runsvdirPid, Instant createdAt) {}
+            String id,
+            String name,
+            Path directory,
+            PortLeases.Owner owner,
+            long runsvdirPid,
+            long runsvdirStart,
+            Instant createdAt) {
+        /** The group's runsvdir, if it still runs and is provably the one pgroup started for this dir. */
+        public Optional<ProcessHandle> runsvdir() {
+            return runsvdirPid > 0 ? Processes.findInGroup(runsvdirPid, runsvdirStart, directory) : Optional.empty();
+        }
+    }
 
     private final StateDatabase database;
 
@@ -40,14 +54,19 @@ public final class GroupRegistry {
         });
     }
 
-    /** Records the group's runsvdir pid (0 once stopped). */
+    /**
+     * Records the group's runsvdir pid (0 once stopped) and its start time, read here from the live
+     * process so that callers need not pass it.
+     */
     public void runsvdir(String id, long pid) {
+        long start = pid > 0 ? ProcessHandle.of(pid).map(Processes::startMillis).orElse(0L) : 0;
         database.write("update group " + id, c -> {
-            try (PreparedStatement update =
-                    c.prepareStatement("UPDATE groups SET runsvdir_pid = ?, state = ? WHERE id = ?")) {
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE groups SET runsvdir_pid = ?, runsvdir_start = ?, state = ? WHERE id = ?")) {
                 update.setLong(1, pid);
-                update.setString(2, pid == 0 ? "stopped" : "started");
-                update.setString(3, id);
+                update.setLong(2, start);
+                update.setString(3, pid == 0 ? "stopped" : "started");
+                update.setString(4, id);
                 return update.executeUpdate();
             }
         });
@@ -75,7 +94,8 @@ public final class GroupRegistry {
 
     private List<Entry> list(String where, String arg) {
         return database.read("list groups", c -> {
-            String sql = "SELECT id, name, dir, owner_pid, owner_start, runsvdir_pid, created_at FROM groups"
+            String sql = "SELECT id, name, dir, owner_pid, owner_start, runsvdir_pid, runsvdir_start, created_at"
+                    + " FROM groups"
                     + (where == null ? "" : " WHERE " + where) + " ORDER BY created_at, id";
             try (PreparedStatement q = c.prepareStatement(sql)) {
                 if (arg != null) {
@@ -90,7 +110,8 @@ public final class GroupRegistry {
                                 Path.of(rs.getString(3)),
                                 new PortLeases.Owner(rs.getLong(4), rs.getLong(5)),
                                 rs.getLong(6),
-                                Instant.ofEpochMilli(rs.getLong(7))));
+                                rs.getLong(7),
+                                Instant.ofEpochMilli(rs.getLong(8))));
                     }
                 }
                 return out;

@@ -2,9 +2,13 @@ package dev.pgroup.core.internal;
 
 import dev.pgroup.core.PGroupException;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -97,12 +101,17 @@ public final class StateDatabase implements AutoCloseable {
     }
 
     private Connection open() {
+        Path dir = file.getParent();
+        // Checked before anything loads: the native library comes from this dir.
+        TrustedDirectory.check(dir, "database dir");
         try {
-            FilePermissions.createPrivateDirectories(file.getParent());
+            FilePermissions.createPrivateDirectories(dir);
+            TrustedDirectory.check(dir, "database dir");
+            createPrivateFile();
         } catch (IOException e) {
             throw new PGroupException("cannot create the directory of the pgroup database " + file + ": " + e, e);
         }
-        SqliteNativeLibrary.load(file.getParent().resolve("native"));
+        SqliteNativeLibrary.load(dir.resolve("native"));
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = c.createStatement()) {
@@ -126,12 +135,17 @@ public final class StateDatabase implements AutoCloseable {
                         + " owner_start INTEGER NOT NULL,"
                         + " runsvdir_pid INTEGER NOT NULL DEFAULT 0,"
                         + " state TEXT NOT NULL,"
-                        + " created_at INTEGER NOT NULL)");
+                        + " created_at INTEGER NOT NULL,"
+                        + " runsvdir_start INTEGER NOT NULL DEFAULT 0)");
+                addColumnIfMissing(s, "groups", "runsvdir_start", "INTEGER NOT NULL DEFAULT 0");
             } catch (SQLException e) {
                 c.close();
                 throw e;
             }
+            // Databases made before pgroup created the file itself may have 644 files.
             FilePermissions.makePrivate(file);
+            FilePermissions.makePrivate(Path.of(file + "-wal"));
+            FilePermissions.makePrivate(Path.of(file + "-shm"));
             return c;
         } catch (SQLException | IOException e) {
             throw new PGroupException(
@@ -139,6 +153,36 @@ public final class StateDatabase implements AutoCloseable {
                             + " (if the file is corrupt, delete it while no pgroup build runs; it only holds"
                             + " port leases and the list of groups)",
                     e);
+        }
+    }
+
+    /**
+     * SQLite creates the database with mode 644 and its {@code -wal} and {@code -shm} files with the
+     * database's mode, so the file is created first, 600, and they follow.
+     */
+    private void createPrivateFile() throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException | UnsupportedOperationException e) {
+            // An existing database is made private after the open; a non-POSIX one cannot be.
+        }
+    }
+
+    /** A database made by an older pgroup lacks newer columns; two JVMs may add one at once. */
+    private static void addColumnIfMissing(Statement s, String table, String column, String type) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (rs.getString("name").equals(column)) {
+                    return;
+                }
+            }
+        }
+        try {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("duplicate column")) {
+                throw e;
+            }
         }
     }
 

@@ -48,11 +48,15 @@ public final class Supervisor {
         return runsvdir(layout);
     }
 
-    /** The runsvdir of the group in {@code layout}, if it runs: the pid file, checked against the process's start time. */
+    /**
+     * The runsvdir of the group in {@code layout}, if it runs: the pid file, checked against the
+     * process's start time, uid and command line, so a planted or stale pid file names no process.
+     */
     public static Optional<ProcessHandle> runsvdir(GroupLayout layout) {
         try {
             String[] parts = Files.readString(layout.runsvdirPidFile()).trim().split("\\s+");
-            return Processes.find(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0);
+            return Processes.findInGroup(
+                    Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0, layout.directory());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

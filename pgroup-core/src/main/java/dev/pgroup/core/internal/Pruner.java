@@ -1,0 +1,246 @@
+package dev.pgroup.core.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cleans what dead owners and crashes left behind (see {@code PGroupEngine.prune()}), and touches
+ * nothing that is not provably pgroup's (DESIGN.md, "Trust boundaries"): a directory is deleted only
+ * when its name is a group id, it holds pgroup's own state files, it is this user's and no symlink
+ * is on the way; a group whose runsvdir runs, verified by pid, start time, uid and command line, is
+ * never deleted for want of a registry row, since another database may own it. Everything else is
+ * reported and left alone.
+ */
+public final class Pruner {
+    /** A create in progress has made its dir but may not have registered it yet. */
+    private static final Duration MIN_AGE_OF_UNKNOWN_DIR = Duration.ofSeconds(60);
+    /** Prune stops what nobody owns any more: processes get 3 s to exit, not their stop_timeout. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Path baseDir;
+    private final Runit runit;
+    private final Map<String, String> environment;
+    private final GroupRegistry registry;
+    private final PortLeases leases;
+    private final List<String> actions = new ArrayList<>();
+
+    public Pruner(
+            Path baseDir, Runit runit, Map<String, String> environment, GroupRegistry registry, PortLeases leases) {
+        this.baseDir = baseDir;
+        this.runit = runit;
+        this.environment = environment;
+        this.registry = registry;
+        this.leases = leases;
+    }
+
+    /** Prunes and returns what it did and what it left alone, one line each. */
+    public List<String> run() {
+        Set<String> known = new HashSet<>();
+        for (GroupRegistry.Entry e : registry.all()) {
+            known.add(e.id());
+            pruneRegistered(e);
+        }
+        leases.releaseUnregistered()
+                .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
+        if (Files.isDirectory(baseDir, LinkOption.NOFOLLOW_LINKS)) {
+            try (var dirs = Files.list(baseDir)) {
+                for (Path dir : dirs.sorted().toList()) {
+                    if (!known.contains(dir.getFileName().toString())) {
+                        pruneUnknown(dir);
+                    }
+                }
+            } catch (IOException e) {
+                actions.add("could not list " + baseDir + ": " + e);
+            }
+        }
+        return actions;
+    }
+
+    private void pruneRegistered(GroupRegistry.Entry e) {
+        Path dir = e.directory();
+        GroupLayout layout = new GroupLayout(dir);
+        Supervisor supervisor = new Supervisor(runit, layout, environment);
+        boolean dirExists = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+        if (e.owner().isDead()) {
+            Optional<String> notOurs =
+                    Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? notAGroupDir(dir, e.id()) : Optional.empty();
+            // The files of a dir that is not provably the group's do not guide the stop.
+            boolean stopped = stop(e, supervisor, dirExists && notOurs.isEmpty());
+            if (e.runsvdir().isPresent()) {
+                actions.add("could not stop group " + e.id() + " (runsvdir pid " + e.runsvdirPid()
+                        + "); its files and ports stay until a later prune");
+                return;
+            }
+            if (notOurs.isPresent()) {
+                actions.add("left " + dir + " alone: " + notOurs.get());
+            } else if (dirExists) {
+                deleteQuietly(dir);
+            }
+            registry.remove(e.id());
+            actions.add("removed group " + e.id() + ": its owner (pid "
+                    + e.owner().pid() + ") is gone" + (stopped ? "; stopped its processes" : ""));
+        } else if (!dirExists) {
+            Optional<ProcessHandle> runsvdir = e.runsvdir();
+            if (runsvdir.isEmpty()) {
+                registry.remove(e.id());
+                actions.add("forgot group " + e.id() + ": its directory " + dir + " is gone");
+            } else if (ProcessTreeStop.stop(dir, runsvdir.get(), STOP_TIMEOUT)) {
+                // Only now: while its processes ran, its ports were in use.
+                registry.remove(e.id());
+                actions.add("stopped and forgot group " + e.id() + ": its directory " + dir
+                        + " is gone, but its runsvdir (pid " + runsvdir.get().pid() + ") still ran");
+            } else {
+                actions.add("could not stop group " + e.id() + " whose directory " + dir + " is gone (runsvdir pid "
+                        + runsvdir.get().pid() + "); its ports stay leased");
+            }
+        } else if (supervisor.runsvdir().isEmpty() && supervisor.stop(stopTimeouts(layout))) {
+            registry.runsvdir(e.id(), 0);
+            actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+        }
+    }
+
+    /**
+     * Stops a registered group whatever is left of its files: through them when they are there, and
+     * through the runsvdir pid the registry holds (verified) when they are not or did not name it.
+     */
+    private boolean stop(GroupRegistry.Entry e, Supervisor supervisor, boolean useFiles) {
+        boolean stopped = useFiles && supervisor.stop(stopTimeouts(new GroupLayout(e.directory())));
+        Optional<ProcessHandle> runsvdir = e.runsvdir();
+        if (runsvdir.isPresent()) {
+            stopped |= ProcessTreeStop.stop(e.directory(), runsvdir.get(), STOP_TIMEOUT);
+        }
+        return stopped;
+    }
+
+    private void pruneUnknown(Path dir) {
+        GroupLayout layout = new GroupLayout(dir);
+        Optional<String> notOurs = notAGroupDir(dir, null);
+        if (notOurs.isEmpty() && isYoung(layout)) {
+            return; // may be a create in progress, which writes its state files last
+        }
+        notOurs = notOurs.or(() -> noStateFiles(layout));
+        if (notOurs.isPresent()) {
+            actions.add("left " + dir + " alone: " + notOurs.get());
+            return;
+        }
+        Optional<ProcessHandle> runsvdir = Supervisor.runsvdir(layout);
+        if (runsvdir.isPresent()) {
+            actions.add("left " + dir + " alone: its runsvdir (pid "
+                    + runsvdir.get().pid() + ") runs, so it is a live group of another database");
+            return;
+        }
+        new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
+        deleteQuietly(dir);
+        actions.add("deleted " + dir + ": no group of that id is registered");
+    }
+
+    /**
+     * Why {@code dir} is not provably a pgroup group dir, or empty when it is: its name is a group id
+     * ({@code id} if given), it is a directory of this user's and no symlink, and its {@code .pgroup}
+     * dir is too. A dir found in the base dir must also hold pgroup's state files ({@link
+     * #noStateFiles}); a registered one may lack them (a create killed halfway), since the registry
+     * names it.
+     */
+    static Optional<String> notAGroupDir(Path dir, String id) {
+        String name = dir.getFileName().toString();
+        if (id != null ? !name.equals(id) : !Names.isValidGroupId(name)) {
+            return Optional.of(
+                    id != null
+                            ? "its name is not the group id " + id
+                            : "its name is not a pgroup group id (ids look like cache-host-k3f9qz)");
+        }
+        Optional<String> problem = ownDirectory(dir);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        GroupLayout layout = new GroupLayout(dir);
+        if (!Files.exists(layout.stateDir(), LinkOption.NOFOLLOW_LINKS)) {
+            if (id != null && isEmpty(dir)) {
+                return Optional.empty(); // a registered create killed before it wrote anything
+            }
+            return Optional.of("it has no " + GroupLayout.STATE_DIR + " directory, so it is not a pgroup group");
+        }
+        return ownDirectory(layout.stateDir()).map(p -> layout.stateDir() + ": " + p);
+    }
+
+    /** pgroup's manifest or runtime settings, of this user: a home dir's {@code .pgroup} has neither. */
+    static Optional<String> noStateFiles(GroupLayout layout) {
+        for (Path file : List.of(layout.manifest(), layout.runtimeSettings())) {
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && TrustedDirectory.fileProblem(file).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("its " + GroupLayout.STATE_DIR + " holds neither "
+                + layout.manifest().getFileName() + " nor "
+                + layout.runtimeSettings().getFileName() + " of this user, so it is not a pgroup group");
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A dir of this user's, not a symlink. Its mode is not checked: the base dir's is. */
+    private static Optional<String> ownDirectory(Path dir) {
+        try {
+            if (Files.isSymbolicLink(dir)) {
+                return Optional.of("it is a symlink, and prune never deletes through one");
+            }
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of("it is not a directory");
+            }
+            int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (uid != TrustedDirectory.currentUid()) {
+                return Optional.of("it belongs to uid " + uid + ", not to you");
+            }
+            return Optional.empty();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.of("its owner cannot be read: " + e);
+        }
+    }
+
+    private static boolean isYoung(GroupLayout layout) {
+        try {
+            return Files.getLastModifiedTime(layout.stateDir(), LinkOption.NOFOLLOW_LINKS)
+                    .toInstant()
+                    .isAfter(Instant.now().minus(MIN_AGE_OF_UNKNOWN_DIR));
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static Map<String, Duration> stopTimeouts(GroupLayout layout) {
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        if (Files.isRegularFile(layout.runtimeSettings(), LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                RuntimeSettings.read(layout.runtimeSettings()).names().forEach(n -> timeouts.put(n, STOP_TIMEOUT));
+            } catch (RuntimeException e) {
+                // Unreadable settings: the stop still goes through runsvdir and whatever it finds.
+            }
+        }
+        return timeouts;
+    }
+
+    private void deleteQuietly(Path dir) {
+        try {
+            FileTrees.deleteTree(dir);
+        } catch (IOException e) {
+            actions.add("could not delete " + dir + ": " + e);
+        }
+    }
+}
