@@ -13,9 +13,15 @@ import picocli.CommandLine.Command;
             "Detached groups that run are left alone."
         })
 final class PruneCommand extends EngineCommand {
+    @picocli.CommandLine.Option(
+            names = "--only-base-dir",
+            description = "Prune only the groups in the base dir (--base-dir), e.g. one project's target/pgroup,"
+                    + " not every group of the user.")
+    boolean onlyBaseDir;
+
     @Override
     int run(PGroupEngine engine) {
-        PruneReport report = engine.prune();
+        PruneReport report = onlyBaseDir ? engine.pruneBaseDir() : engine.prune();
         if (report.isEmpty()) {
             System.out.println("nothing to prune");
         }

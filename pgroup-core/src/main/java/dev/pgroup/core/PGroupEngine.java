@@ -243,7 +243,46 @@ public final class PGroupEngine implements AutoCloseable {
      */
     public PruneReport prune() {
         checkBaseDir();
-        return new PruneReport(new Pruner(baseDir, Runit.locate(environment), environment, registry, leases).run());
+        return new PruneReport(
+                new Pruner(baseDir, Runit.locate(environment), environment, registry, leases, false).run());
+    }
+
+    /**
+     * Like {@link #prune()}, limited to the groups in this engine's base dir: a project's own
+     * leftovers, while other projects' groups (kept for debugging, say) stay as they are. Leases of
+     * unknown groups are left to a full prune.
+     */
+    public PruneReport pruneBaseDir() {
+        checkBaseDir();
+        return new PruneReport(
+                new Pruner(baseDir, Runit.locate(environment), environment, registry, leases, true).run());
+    }
+
+    /**
+     * Terminates a group by id, also one whose directory is gone ({@code mvn clean} of a kept
+     * group, an {@code rm -rf}): its processes, if any still run, are stopped through the runsvdir
+     * the registry recorded (verified), then its record and ports are released.
+     *
+     * @throws PGroupException when there is no such group, or its processes cannot be stopped
+     */
+    public void terminate(String groupId) {
+        checkBaseDir();
+        boolean inBaseDir = Files.isRegularFile(new GroupLayout(baseDir.resolve(groupId)).manifest());
+        Optional<GroupRegistry.Entry> entry = inBaseDir ? Optional.empty() : registry.find(groupId);
+        if (entry.isPresent() && !Files.exists(entry.get().directory(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            GroupRegistry.Entry e = entry.get();
+            Optional<ProcessHandle> runsvdir = e.runsvdir();
+            if (runsvdir.isPresent()
+                    && !dev.pgroup.core.internal.ProcessTreeStop.stop(
+                            e.directory(), runsvdir.get(), java.time.Duration.ofSeconds(10))) {
+                throw new PGroupException("cannot stop group " + groupId + " (runsvdir pid "
+                        + runsvdir.get().pid() + "), whose directory " + e.directory()
+                        + " is gone; its ports stay leased");
+            }
+            registry.remove(groupId);
+            return;
+        }
+        open(groupId).terminate();
     }
 
     /** The ids of the groups under the base dir, oldest first. */

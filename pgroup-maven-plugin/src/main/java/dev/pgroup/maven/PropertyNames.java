@@ -29,6 +29,9 @@ final class PropertyNames {
     /** Which process logs {@code start} streams into the build output. */
     static final String SHOW_LOGS = "pgroup.showLogs";
 
+    /** What prune cleans: every group of the user, or this project's. */
+    static final String PRUNE_SCOPE = "pgroup.prune.scope";
+
     /** Where group directories are created. */
     static final String BASE_DIR = "pgroup.baseDir";
 

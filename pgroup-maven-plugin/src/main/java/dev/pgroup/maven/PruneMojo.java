@@ -5,7 +5,9 @@ import dev.pgroup.core.PruneReport;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /**
@@ -22,16 +24,28 @@ import org.apache.maven.project.MavenProject;
 @Mojo(name = "prune", threadSafe = true)
 public class PruneMojo extends AbstractPGroupMojo {
 
+    /**
+     * What to prune: {@code user} (every group of the user on this machine, whatever its project)
+     * or {@code project} (only the groups in this project's {@code baseDir}, so that other
+     * projects' groups kept for debugging stay).
+     */
+    @Parameter(property = PropertyNames.PRUNE_SCOPE, defaultValue = "user")
+    private String scope;
+
     @Inject
     public PruneMojo(MavenProject project, MavenSession session, MojoExecution mojoExecution) {
         super(project, session, mojoExecution);
     }
 
     @Override
-    protected void executeMojo() {
+    protected void executeMojo() throws MojoFailureException {
+        if (!scope.equals("user") && !scope.equals("project")) {
+            throw new MojoFailureException("pgroup: <scope> (property " + PropertyNames.PRUNE_SCOPE + ") is '" + scope
+                    + "'; write user (every group of the user) or project (only this project's " + baseDir() + ")");
+        }
         long t0 = System.nanoTime();
         try (PGroupEngine engine = newEngine()) {
-            PruneReport report = engine.prune();
+            PruneReport report = scope.equals("project") ? engine.pruneBaseDir() : engine.prune();
             if (report.isEmpty()) {
                 getLog().info("pgroup: nothing to prune (database " + engine.database() + ", base dir "
                         + engine.baseDir() + ")");

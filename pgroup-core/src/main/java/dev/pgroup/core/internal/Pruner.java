@@ -33,11 +33,19 @@ public final class Pruner {
     private final Map<String, String> environment;
     private final GroupRegistry registry;
     private final PortLeases leases;
+    private final boolean onlyBaseDir;
     private final List<String> actions = new ArrayList<>();
 
+    /** @param onlyBaseDir prune only the groups in the base dir, not every group of the user */
     public Pruner(
-            Path baseDir, Runit runit, Map<String, String> environment, GroupRegistry registry, PortLeases leases) {
+            Path baseDir,
+            Runit runit,
+            Map<String, String> environment,
+            GroupRegistry registry,
+            PortLeases leases,
+            boolean onlyBaseDir) {
         this.baseDir = baseDir;
+        this.onlyBaseDir = onlyBaseDir;
         this.runit = runit;
         this.environment = environment;
         this.registry = registry;
@@ -49,10 +57,14 @@ public final class Pruner {
         Set<String> known = new HashSet<>();
         for (GroupRegistry.Entry e : registry.all()) {
             known.add(e.id());
-            pruneRegistered(e);
+            if (!onlyBaseDir || e.directory().startsWith(baseDir)) {
+                pruneRegistered(e);
+            }
         }
-        leases.releaseUnregistered()
-                .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
+        if (!onlyBaseDir) {
+            leases.releaseUnregistered()
+                    .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
+        }
         if (Files.isDirectory(baseDir, LinkOption.NOFOLLOW_LINKS)) {
             try (var dirs = Files.list(baseDir)) {
                 for (Path dir : dirs.sorted().toList()) {
