@@ -10,6 +10,7 @@ import dev.pgroup.core.internal.GroupLayout;
 import dev.pgroup.core.internal.GroupPlanner;
 import dev.pgroup.core.internal.GroupRegistry;
 import dev.pgroup.core.internal.Names;
+import dev.pgroup.core.internal.OwnerLock;
 import dev.pgroup.core.internal.PortLeases;
 import dev.pgroup.core.internal.ProcessDefinition;
 import dev.pgroup.core.internal.ProcessPlan;
@@ -18,6 +19,7 @@ import dev.pgroup.core.internal.RuntimeSettings;
 import dev.pgroup.core.internal.ServiceWriter;
 import dev.pgroup.core.internal.StateDatabase;
 import dev.pgroup.core.internal.Supervisor;
+import dev.pgroup.core.internal.UnfinishedCreates;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -100,6 +102,14 @@ public final class PGroupEngine implements AutoCloseable {
         Path groupDir = newGroupDirectory(definition.name());
         String id = groupDir.getFileName().toString();
         GroupLayout layout = new GroupLayout(groupDir);
+        boolean[] registered = {false};
+        UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin(id, () -> {
+            PGroupException interrupted = new PGroupException("create of group " + id + " interrupted");
+            rollBack(id, groupDir, true, interrupted);
+            if (interrupted.getSuppressed().length > 0) {
+                throw interrupted;
+            }
+        });
         try {
             Files.createDirectory(layout.stateDir());
             if (options.detached()) {
@@ -107,17 +117,28 @@ public final class PGroupEngine implements AutoCloseable {
             }
             Map<String, List<String>> wanted = new LinkedHashMap<>();
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
-            PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : PortLeases.Owner.currentProcess();
-            registry.register(id, definition.name(), groupDir, owner);
+            // The creating JVM owns the row and the leases until the group is complete, even for a
+            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
+            PortLeases.Owner creator = PortLeases.Owner.currentProcess(OwnerLock.ownersDir(database.file()));
+            PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : creator;
+            ticket.checkpoint();
+            registry.registerCreating(id, definition.name(), groupDir, creator);
+            registered[0] = true; // a failed insert rolled its transaction back: nothing to remove then
+            ticket.checkpoint();
             Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
             definition.processes().forEach(p -> ports.put(p.name(), new LinkedHashMap<>()));
-            for (PortLeases.Lease lease : leases.lease(id, owner, wanted)) {
+            for (PortLeases.Lease lease : leases.lease(id, creator, wanted)) {
                 ports.get(lease.process()).put(lease.name(), lease.port());
+            }
+            String pause = System.getProperty(UnfinishedCreates.TEST_PAUSE_AFTER_LEASES);
+            if (pause != null) {
+                ticket.pauseForTest(Path.of(pause));
             }
             GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports);
             List<ProcessPlan> plans = planner.plan();
             ServiceWriter writer = new ServiceWriter(runit, id);
             for (int i = 0; i < plans.size(); i++) {
+                ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);
                 ProcessPlan plan = plans.get(i);
                 Files.createDirectories(plan.serviceDir());
@@ -130,15 +151,19 @@ public final class PGroupEngine implements AutoCloseable {
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
+            ticket.commit();
+            registry.finish(id, owner);
             return new Group(this, id, definition.name(), layout, runit, options.detached());
         } catch (IOException e) {
             PGroupException failure =
                     new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
-            rollBack(id, groupDir, failure);
+            rollBack(id, groupDir, registered[0], failure);
             throw failure;
         } catch (RuntimeException | Error e) {
-            rollBack(id, groupDir, e);
+            rollBack(id, groupDir, registered[0], e);
             throw e;
+        } finally {
+            ticket.end();
         }
     }
 
@@ -188,6 +213,7 @@ public final class PGroupEngine implements AutoCloseable {
      *
      * <ul>
      *   <li>groups whose owner JVM is dead: processes stopped, ports released, files deleted;
+     *   <li>creates that never finished because their JVM was killed: ports released, files deleted;
      *   <li>groups whose runsvdir died while their runsv processes live on, still holding {@code
      *       supervise/lock}: those processes stopped (files and ports stay for the live owner);
      *   <li>registered groups whose directory is gone: forgotten, ports released;
@@ -207,12 +233,15 @@ public final class PGroupEngine implements AutoCloseable {
             GroupLayout layout = new GroupLayout(e.directory());
             Supervisor supervisor = new Supervisor(runit, layout, environment);
             boolean dirExists = Files.isDirectory(e.directory());
-            if (e.owner().isDead()) {
+            if (e.creating()) {
+                pruneUnfinishedCreate(e, actions);
+            } else if (e.owner().isDead()) {
                 boolean stopped = dirExists && supervisor.stop(pruneTimeouts(layout));
                 deleteQuietly(e.directory(), actions);
                 registry.remove(e.id());
                 actions.add("removed group " + e.id() + ": its owner (pid "
                         + e.owner().pid() + ") is gone" + (stopped ? "; stopped its processes" : ""));
+                deleteLockOfDeadOwner(e.owner());
             } else if (!dirExists) {
                 registry.remove(e.id());
                 actions.add("forgot group " + e.id() + ": its directory " + e.directory() + " is gone");
@@ -223,6 +252,11 @@ public final class PGroupEngine implements AutoCloseable {
         }
         leases.releaseUnregistered()
                 .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
+        try {
+            OwnerLock.deleteDeadLocks(OwnerLock.ownersDir(database.file()));
+        } catch (IOException e) {
+            actions.add("could not clean the owner locks of dead JVMs: " + e);
+        }
         if (Files.isDirectory(baseDir)) {
             Instant cutoff = Instant.now().minusSeconds(60);
             try (var dirs = Files.list(baseDir)) {
@@ -241,6 +275,46 @@ public final class PGroupEngine implements AutoCloseable {
             }
         }
         return new PruneReport(actions);
+    }
+
+    /**
+     * A create that has not finished: left alone while its creator lives; once the creator is dead
+     * (killed halfway, so no shutdown hook rolled it back) its row, leases and dir go. It never
+     * started, so there is nothing to stop. The dir is deleted only when it is provably the group's:
+     * named by the id, a real dir (not a symlink), with pgroup's state dir inside.
+     */
+    private void pruneUnfinishedCreate(GroupRegistry.Entry e, List<String> actions) {
+        if (!e.owner().isDead()) {
+            return;
+        }
+        Path dir = e.directory();
+        String what = "removed the unfinished create of group " + e.id() + ": its creator (pid "
+                + e.owner().pid() + ") is gone";
+        if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (isProvablyGroupDir(dir, e.id())) {
+                deleteQuietly(dir, actions);
+                what += "; deleted " + dir;
+            } else {
+                what += "; left " + dir + " alone: it does not look like a pgroup group dir";
+            }
+        }
+        registry.remove(e.id());
+        actions.add(what);
+        deleteLockOfDeadOwner(e.owner());
+    }
+
+    private static boolean isProvablyGroupDir(Path dir, String id) {
+        Path state = dir.resolve(GroupLayout.STATE_DIR);
+        return Names.isValidGroupId(id)
+                && dir.getFileName().toString().equals(id)
+                && !Files.isSymbolicLink(dir)
+                && Files.isDirectory(state, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void deleteLockOfDeadOwner(PortLeases.Owner owner) {
+        if (owner.lock() != null) {
+            OwnerLock.deleteIfDead(owner.lock());
+        }
     }
 
     /** Prune stops what nobody owns any more: processes get 3 s to exit, not their stop_timeout. */
@@ -368,12 +442,18 @@ public final class PGroupEngine implements AutoCloseable {
         return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
     }
 
-    /** Undoes a half-made create; a problem while undoing is attached to the create's failure. */
-    private void rollBack(String id, Path groupDir, Throwable failure) {
-        try {
-            registry.remove(id);
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
+    /**
+     * Undoes a half-made create; a problem while undoing is attached to the create's failure. The
+     * registry is left alone when nothing was registered: after a lock timeout, a second wait for
+     * the same lock would only double the time the user waits for the error.
+     */
+    private void rollBack(String id, Path groupDir, boolean registered, Throwable failure) {
+        if (registered) {
+            try {
+                registry.remove(id);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
         }
         try {
             FileTrees.deleteTree(groupDir);
