@@ -519,8 +519,9 @@ public final class PGroupEngine implements AutoCloseable {
         }
 
         /**
-         * How long to wait for another JVM's transaction on the database before failing with a
-         * clear error. Default 15 s; transactions take about a millisecond.
+         * How long each transaction waits for another JVM's transaction on the database before
+         * failing with a clear error. Default 15 s; transactions take about a millisecond. A create
+         * runs three transactions, and gives up at the first that times out.
          */
         public Builder lockTimeout(java.time.Duration timeout) {
             if (timeout.isNegative()) {

@@ -183,10 +183,14 @@ public final class PortLeases {
     private String noFreePort(String groupId, int wanted, int found, int leasedToOthers, int heldByOtherPrograms) {
         int span = lastPort - firstPort + 1;
         return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
-                + " port(s) of group " + groupId + ": " + leasedToOthers + " are leased to other groups in "
-                + database.file() + ", " + heldByOtherPrograms + " are in use by other programs, and the "
+                + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
+                + database.file() + ", " + are(heldByOtherPrograms) + " in use by other programs, and the "
                 + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"
                 + " cleans up after dead owners) or widen the port range";
+    }
+
+    private static String are(int n) {
+        return n + (n == 1 ? " is" : " are");
     }
 
     /** Releases every lease of a group. Releasing a group with no leases is fine. */
