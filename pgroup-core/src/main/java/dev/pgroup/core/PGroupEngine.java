@@ -99,11 +99,19 @@ public final class PGroupEngine implements AutoCloseable {
         } finally {
             databaseOpen.join();
         }
-        Path groupDir = newGroupDirectory(definition.name());
+        // Registered before the dir exists: a TERM at any later point finds this create and undoes it.
+        UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin();
+        Path groupDir;
+        try {
+            groupDir = newGroupDirectory(definition.name());
+        } catch (RuntimeException e) {
+            ticket.end();
+            throw e;
+        }
         String id = groupDir.getFileName().toString();
         GroupLayout layout = new GroupLayout(groupDir);
         boolean[] registered = {false};
-        UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin(id, () -> {
+        ticket.attach(id, () -> {
             PGroupException interrupted = new PGroupException("create of group " + id + " interrupted");
             rollBack(id, groupDir, true, interrupted);
             if (interrupted.getSuppressed().length > 0) {
@@ -111,6 +119,7 @@ public final class PGroupEngine implements AutoCloseable {
             }
         });
         try {
+            ticket.checkpoint();
             Files.createDirectory(layout.stateDir());
             if (options.detached()) {
                 Files.createFile(layout.detachedMarker());

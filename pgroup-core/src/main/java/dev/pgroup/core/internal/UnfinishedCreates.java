@@ -34,20 +34,24 @@ public final class UnfinishedCreates {
 
     private static final Set<Ticket> IN_PROGRESS = new LinkedHashSet<>();
     private static boolean hookInstalled;
+    private static boolean shuttingDown;
 
     private UnfinishedCreates() {}
 
     /** One create in progress; {@link #end()} it in a {@code finally}. */
     public static final class Ticket {
-        private final String groupId;
-        private final Runnable rollBack;
+        private String groupId = "(not yet named)";
+        private Runnable rollBack;
         private boolean cancelled;
         private boolean committed;
         private boolean ended;
 
-        private Ticket(String groupId, Runnable rollBack) {
-            this.groupId = groupId;
-            this.rollBack = rollBack;
+        private Ticket() {}
+
+        /** Names the group once its dir exists, and how to undo it if its thread does not in time. */
+        public synchronized void attach(String id, Runnable undo) {
+            this.groupId = id;
+            this.rollBack = undo;
         }
 
         /** Throws once the JVM is shutting down, so that the create stops and rolls back. */
@@ -119,14 +123,26 @@ public final class UnfinishedCreates {
         }
     }
 
-    /** Registers a create; {@code rollBack} undoes it if its thread does not in time. */
-    public static synchronized Ticket begin(String groupId, Runnable rollBack) {
+    /**
+     * Registers a create before it makes anything, so that a shutdown starting at any later point
+     * finds it.
+     *
+     * @throws PGroupException when the JVM is already shutting down
+     */
+    public static synchronized Ticket begin() {
         if (!hookInstalled) {
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(UnfinishedCreates::rollBackAll, "pgroup-unfinished-creates"));
+            try {
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(UnfinishedCreates::rollBackAll, "pgroup-unfinished-creates"));
+            } catch (IllegalStateException e) {
+                throw new PGroupException("no group created: the JVM is shutting down", e);
+            }
             hookInstalled = true;
         }
-        Ticket ticket = new Ticket(groupId, rollBack);
+        if (shuttingDown) {
+            throw new PGroupException("no group created: the JVM is shutting down");
+        }
+        Ticket ticket = new Ticket();
         IN_PROGRESS.add(ticket);
         return ticket;
     }
@@ -134,6 +150,7 @@ public final class UnfinishedCreates {
     private static void rollBackAll() {
         List<Ticket> tickets;
         synchronized (UnfinishedCreates.class) {
+            shuttingDown = true;
             tickets = new ArrayList<>(IN_PROGRESS);
         }
         List<Ticket> cancelled = new ArrayList<>();
@@ -144,9 +161,13 @@ public final class UnfinishedCreates {
         }
         Deadline deadline = Deadline.in(HOOK_WAIT);
         for (Ticket t : tickets) {
-            if (!t.awaitEnd(deadline) && cancelled.contains(t)) {
+            Runnable undo;
+            synchronized (t) {
+                undo = t.rollBack;
+            }
+            if (!t.awaitEnd(deadline) && cancelled.contains(t) && undo != null) {
                 try {
-                    t.rollBack.run();
+                    undo.run();
                 } catch (RuntimeException e) {
                     System.err.println("pgroup: could not roll back the unfinished create of group " + t.groupId + ": "
                             + e.getMessage());
