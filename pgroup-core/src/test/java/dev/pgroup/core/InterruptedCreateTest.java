@@ -47,6 +47,56 @@ class InterruptedCreateTest {
         }
     }
 
+    /**
+     * No test hook here: TERM lands wherever the create happens to be, from before its dir exists
+     * to after it finished. Each time, the create is either wholly undone or wholly done.
+     */
+    @Test
+    void aBigCreateTermedAtAnyPointLeavesNothingOrACompleteGroup() throws Exception {
+        Path definition = bigDefinition(500);
+        int undone = 0;
+        try (PGroupEngine engine = engine()) {
+            for (int delayMillis = 100; delayMillis <= 2500; delayMillis += 300) {
+                Process child = ChildJvm.launch(
+                        List.of(),
+                        List.of(),
+                        List.of(
+                                tmp.resolve("base").toString(),
+                                database().toString(),
+                                definition.toString(),
+                                "1",
+                                "create",
+                                "detached"));
+                try {
+                    // A chosen moment to interrupt at, not a wait for something to happen.
+                    Deadline.in(Duration.ofMillis(delayMillis)).pauseUpTo(Long.MAX_VALUE);
+                    signal(child, "TERM");
+                    assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                } finally {
+                    child.destroyForcibly();
+                }
+                List<GroupRegistry.Entry> rows = engine.registry().all();
+                List<Path> dirs = Files.exists(tmp.resolve("base"))
+                        ? Files.list(tmp.resolve("base")).toList()
+                        : List.of();
+                if (rows.isEmpty()) {
+                    assertThat(dirs).as("TERM after %s ms", delayMillis).isEmpty();
+                    assertThat(engine.leases().allLeasedPorts()).isEmpty();
+                    undone++;
+                } else {
+                    GroupRegistry.Entry row = rows.get(0);
+                    assertThat(row.creating())
+                            .as("TERM after %s ms", delayMillis)
+                            .isFalse();
+                    assertThat(dirs).containsExactly(row.directory());
+                    assertThat(engine.leases().leasesOf(row.id())).hasSize(500);
+                    engine.open(row.id()).terminate();
+                }
+            }
+        }
+        assertThat(undone).as("some TERMs landed inside the create").isPositive();
+    }
+
     @Test
     void pruneLeavesACreateInProgressAloneAndReclaimsItOnceItsCreatorIsKilled() throws Exception {
         try (PGroupEngine engine = engine();
@@ -125,6 +175,16 @@ class InterruptedCreateTest {
         assertThat(kill.waitFor()).isZero();
     }
 
+    private Path bigDefinition(int processes) throws IOException {
+        StringBuilder toml = new StringBuilder("name = \"big\"\n");
+        for (int i = 0; i < processes; i++) {
+            toml.append("[[process]]\nname = \"p")
+                    .append(i)
+                    .append("\"\ncommand = [\"sleep\", \"1000\"]\nports = [\"main\"]\n");
+        }
+        return TestEngines.definition(tmp, toml.toString());
+    }
+
     /** A child JVM doing a detached create of {@value #PROCESSES} processes, paused after its leases. */
     private final class PausedCreate implements AutoCloseable {
         final Process process;
@@ -138,7 +198,7 @@ class InterruptedCreateTest {
                     List.of(
                             tmp.resolve("base").toString(),
                             database().toString(),
-                            bigDefinition().toString(),
+                            bigDefinition(PROCESSES).toString(),
                             "1",
                             "create",
                             "detached"));
@@ -150,17 +210,7 @@ class InterruptedCreateTest {
             id = readId(marker);
         }
 
-        private Path bigDefinition() throws IOException {
-            StringBuilder toml = new StringBuilder("name = \"big\"\n");
-            for (int i = 0; i < PROCESSES; i++) {
-                toml.append("[[process]]\nname = \"p")
-                        .append(i)
-                        .append("\"\ncommand = [\"sleep\", \"1000\"]\nports = [\"main\"]\n");
-            }
-            return TestEngines.definition(tmp, toml.toString());
-        }
-
-        private static String readId(Path marker) {
+        private String readId(Path marker) {
             try {
                 String s = Files.readString(marker).trim();
                 return s.isEmpty() ? null : s;
