@@ -21,8 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Port leases in the {@link StateDatabase}. All ports of a group are leased in one transaction. A
- * lease records its owner's pid and start time so that leases of a dead owner can be reclaimed,
- * and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
+ * lease records its owner (lock file, pid and start time) so that leases of a dead owner can be
+ * reclaimed, and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
  */
 public final class PortLeases {
 

@@ -44,8 +44,8 @@ public final class StateDatabase implements AutoCloseable {
 
     /** Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction, rolled back if it throws. */
     public synchronized <T> T write(String what, Work<T> work) {
-        long begin = System.nanoTime();
         Connection c = connection();
+        long begin = System.nanoTime(); // after the open, which loads SQLite on first use
         try (Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             boolean done = false;
