@@ -131,12 +131,16 @@ public final class PGroupEngine implements AutoCloseable {
             PortLeases.Owner creator = PortLeases.Owner.currentProcess(OwnerLock.ownersDir(database.file()));
             PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : creator;
             ticket.checkpoint();
-            registry.registerCreating(id, definition.name(), groupDir, creator);
-            registered[0] = true; // a failed insert rolled its transaction back: nothing to remove then
+            // The row and the leases in one transaction: one wait for the lock, and all or nothing.
+            List<PortLeases.Lease> granted = database.write("register group " + id + " and lease its ports", c -> {
+                registry.registerCreating(id, definition.name(), groupDir, creator);
+                return leases.lease(id, creator, wanted);
+            });
+            registered[0] = true; // a failed write rolled its transaction back: nothing to remove then
             ticket.checkpoint();
             Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
             definition.processes().forEach(p -> ports.put(p.name(), new LinkedHashMap<>()));
-            for (PortLeases.Lease lease : leases.lease(id, creator, wanted)) {
+            for (PortLeases.Lease lease : granted) {
                 ports.get(lease.process()).put(lease.name(), lease.port());
             }
             String pause = System.getProperty(UnfinishedCreates.TEST_PAUSE_AFTER_LEASES);
@@ -530,7 +534,7 @@ public final class PGroupEngine implements AutoCloseable {
         /**
          * How long each transaction waits for another JVM's transaction on the database before
          * failing with a clear error. Default 15 s; transactions take about a millisecond. A create
-         * runs three transactions, and gives up at the first that times out.
+         * runs two transactions, and gives up at the first that times out.
          */
         public Builder lockTimeout(java.time.Duration timeout) {
             if (timeout.isNegative()) {

@@ -26,6 +26,7 @@ public final class StateDatabase implements AutoCloseable {
     private final Path file;
     private final long busyTimeoutMillis;
     private Connection connection;
+    private boolean inTransaction;
     private boolean closed;
 
     public StateDatabase(Path file, java.time.Duration lockTimeout) {
@@ -42,19 +43,32 @@ public final class StateDatabase implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction, rolled back if it throws. */
+    /**
+     * Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction, rolled back if it throws. A write
+     * inside another write's work joins that transaction, so that several steps wait for the lock
+     * once and commit or roll back together.
+     */
     public synchronized <T> T write(String what, Work<T> work) {
         Connection c = connection();
+        if (inTransaction) {
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw failure(what, e, 0);
+            }
+        }
         long begin = System.nanoTime(); // after the open, which loads SQLite on first use
         try (Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             boolean done = false;
+            inTransaction = true;
             try {
                 T result = work.run(c);
                 s.execute("COMMIT");
                 done = true;
                 return result;
             } finally {
+                inTransaction = false;
                 if (!done) {
                     try {
                         s.execute("ROLLBACK");
