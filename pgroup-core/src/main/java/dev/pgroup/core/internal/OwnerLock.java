@@ -8,10 +8,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,8 +29,9 @@ import java.util.Map;
  * can lock.
  *
  * <p>POSIX record locks belong to the process, and closing <em>any</em> descriptor of a file drops
- * them. So this JVM never opens its own lock files a second time: it answers for them from {@link
- * #HELD}, and takes the locks of other owners' files only through a channel it closes at once.
+ * them. So this JVM never opens its own lock files a second time: it knows them by device and inode
+ * in {@link #HELD}, and takes the locks of other owners' files only through a channel it closes at
+ * once.
  */
 public final class OwnerLock {
     private static final String SUFFIX = ".lock";
@@ -41,7 +44,8 @@ public final class OwnerLock {
      */
     private static final Map<Path, Held> HELD = new HashMap<>();
 
-    private record Held(Path file, FileChannel channel, FileLock lock) {}
+    /** @param fileKey the file's identity (device and inode), which no path spelling changes */
+    private record Held(Path file, Object fileKey, FileChannel channel, FileLock lock) {}
 
     private OwnerLock() {}
 
@@ -79,7 +83,9 @@ public final class OwnerLock {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(temporary, file);
                 }
-                HELD.put(dir, new Held(file, channel, lock));
+                Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .fileKey();
+                HELD.put(dir, new Held(file, key, channel, lock));
                 return file;
             } catch (IOException | RuntimeException e) {
                 closeQuietly(channel);
@@ -119,12 +125,23 @@ public final class OwnerLock {
     /** @return true when nobody holds the lock (the file may then be deleted, if {@code delete}) */
     private static boolean lockIfDead(Path lockFile, boolean delete) {
         Path file = lockFile.toAbsolutePath().normalize();
-        if (HELD.values().stream()
-                .anyMatch(h -> h.file().equals(file) && h.lock().isValid())) {
-            return false;
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // cannot tell: never take a live owner for dead
         }
-        if (Files.isSymbolicLink(file)) {
-            return false; // not one of ours; never follow it, never delete through it
+        if (!attributes.isRegularFile()) {
+            return false; // not one of ours (a symlink, say); never follow it, never delete through it
+        }
+        // Ours, under whatever path: by identity, since a second channel's close would drop our lock.
+        Object key = attributes.fileKey();
+        if (HELD.values().stream()
+                .anyMatch(h ->
+                        h.lock().isValid() && (h.file().equals(file) || (key != null && key.equals(h.fileKey()))))) {
+            return false;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();
