@@ -109,10 +109,29 @@ class DatabaseMessagesTest {
         }
         Path mount = Files.createDirectories(tmp.resolve("full"));
         Assumptions.assumeTrue(
-                run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mount.toString()),
+                run("mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", mount.toString()),
                 "cannot mount a small tmpfs (needs Linux and root)");
         try {
-            fill(mount.resolve("filler"));
+            // A database that opened while there was room, and then the disk fills up.
+            Path early = mount.resolve("early.db");
+            try (PGroupEngine engine = PGroupEngine.builder()
+                    .baseDir(tmp.resolve("base"))
+                    .database(early)
+                    .build()) {
+                engine.list();
+                fill(mount.resolve("filler"));
+
+                PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.leases()
+                        .lease(
+                                "full-aaaaaa",
+                                PortLeases.Owner.DETACHED,
+                                Map.of("web", java.util.Collections.nCopies(1, "a"))));
+
+                assertThat(e.getMessage())
+                        .contains(early.toString())
+                        .contains("is full")
+                        .doesNotContain("corrupt");
+            }
             Path db = mount.resolve("pgroup.db");
             try (PGroupEngine engine = PGroupEngine.builder()
                     .baseDir(tmp.resolve("base"))
