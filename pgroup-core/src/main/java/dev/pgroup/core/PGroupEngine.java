@@ -10,6 +10,7 @@ import dev.pgroup.core.internal.GroupLayout;
 import dev.pgroup.core.internal.GroupPlanner;
 import dev.pgroup.core.internal.GroupRegistry;
 import dev.pgroup.core.internal.Names;
+import dev.pgroup.core.internal.OwnerLock;
 import dev.pgroup.core.internal.PortLeases;
 import dev.pgroup.core.internal.ProcessDefinition;
 import dev.pgroup.core.internal.ProcessPlan;
@@ -20,6 +21,7 @@ import dev.pgroup.core.internal.ServiceWriter;
 import dev.pgroup.core.internal.StateDatabase;
 import dev.pgroup.core.internal.Supervisor;
 import dev.pgroup.core.internal.TrustedDirectory;
+import dev.pgroup.core.internal.UnfinishedCreates;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -100,22 +102,53 @@ public final class PGroupEngine implements AutoCloseable {
         } finally {
             databaseOpen.join();
         }
-        Path groupDir = newGroupDirectory(definition.name());
+        // Registered before the dir exists: a TERM at any later point finds this create and undoes it.
+        UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin();
+        Path groupDir;
+        try {
+            groupDir = newGroupDirectory(definition.name());
+        } catch (RuntimeException e) {
+            ticket.end();
+            throw e;
+        }
         String id = groupDir.getFileName().toString();
         GroupLayout layout = new GroupLayout(groupDir);
+        boolean[] registered = {false};
+        ticket.attach(id, () -> {
+            PGroupException interrupted = new PGroupException("create of group " + id + " interrupted");
+            rollBack(id, groupDir, true, interrupted);
+            if (interrupted.getSuppressed().length > 0) {
+                throw interrupted;
+            }
+        });
         try {
+            ticket.checkpoint();
             Files.createDirectory(layout.stateDir());
             if (options.detached()) {
                 Files.createFile(layout.detachedMarker());
             }
             Map<String, List<String>> wanted = new LinkedHashMap<>();
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
-            PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : PortLeases.Owner.currentProcess();
-            registry.register(id, definition.name(), groupDir, owner);
+            // The creating JVM owns the row and the leases until the group is complete, even for a
+            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
+            PortLeases.Owner creator = PortLeases.Owner.currentProcess(OwnerLock.ownersDir(database.file()));
+            PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : creator;
+            ticket.checkpoint();
+            // The row and the leases in one transaction: one wait for the lock, and all or nothing.
+            List<PortLeases.Lease> granted = database.write("register group " + id + " and lease its ports", c -> {
+                registry.registerCreating(id, definition.name(), groupDir, creator);
+                return leases.lease(id, creator, wanted);
+            });
+            registered[0] = true; // a failed write rolled its transaction back: nothing to remove then
+            ticket.checkpoint();
             Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
             definition.processes().forEach(p -> ports.put(p.name(), new LinkedHashMap<>()));
-            for (PortLeases.Lease lease : leases.lease(id, owner, wanted)) {
+            for (PortLeases.Lease lease : granted) {
                 ports.get(lease.process()).put(lease.name(), lease.port());
+            }
+            String pause = System.getProperty(UnfinishedCreates.TEST_PAUSE_AFTER_LEASES);
+            if (pause != null) {
+                ticket.pauseForTest(Path.of(pause));
             }
             GroupPlanner planner = new GroupPlanner(
                     definition,
@@ -128,6 +161,7 @@ public final class PGroupEngine implements AutoCloseable {
             List<ProcessPlan> plans = planner.plan();
             ServiceWriter writer = new ServiceWriter(runit, id);
             for (int i = 0; i < plans.size(); i++) {
+                ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);
                 ProcessPlan plan = plans.get(i);
                 Files.createDirectories(plan.serviceDir());
@@ -138,15 +172,19 @@ public final class PGroupEngine implements AutoCloseable {
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
+            ticket.commit();
+            registry.finish(id, owner);
             return new Group(this, id, definition.name(), layout, runit, options.detached());
         } catch (IOException e) {
             PGroupException failure =
                     new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
-            rollBack(id, groupDir, failure);
+            rollBack(id, groupDir, registered[0], failure);
             throw failure;
         } catch (RuntimeException | Error e) {
-            rollBack(id, groupDir, e);
+            rollBack(id, groupDir, registered[0], e);
             throw e;
+        } finally {
+            ticket.end();
         }
     }
 
@@ -224,6 +262,7 @@ public final class PGroupEngine implements AutoCloseable {
      *
      * <ul>
      *   <li>groups whose owner JVM is dead: processes stopped, ports released, files deleted;
+     *   <li>creates that never finished because their JVM was killed: ports released, files deleted;
      *   <li>groups whose runsvdir died while their runsv processes live on, still holding {@code
      *       supervise/lock}: those processes stopped (files and ports stay for the live owner);
      *   <li>registered groups whose directory is gone: their runsvdir, if it still runs, and every
@@ -430,12 +469,18 @@ public final class PGroupEngine implements AutoCloseable {
         return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
     }
 
-    /** Undoes a half-made create; a problem while undoing is attached to the create's failure. */
-    private void rollBack(String id, Path groupDir, Throwable failure) {
-        try {
-            registry.remove(id);
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
+    /**
+     * Undoes a half-made create; a problem while undoing is attached to the create's failure. The
+     * registry is left alone when nothing was registered: after a lock timeout, a second wait for
+     * the same lock would only double the time the user waits for the error.
+     */
+    private void rollBack(String id, Path groupDir, boolean registered, Throwable failure) {
+        if (registered) {
+            try {
+                registry.remove(id);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
         }
         try {
             FileTrees.deleteTree(groupDir);
@@ -507,8 +552,9 @@ public final class PGroupEngine implements AutoCloseable {
         }
 
         /**
-         * How long to wait for another JVM's transaction on the database before failing with a
-         * clear error. Default 15 s; transactions take about a millisecond.
+         * How long each transaction waits for another JVM's transaction on the database before
+         * failing with a clear error. Default 15 s; transactions take about a millisecond. A create
+         * runs two transactions, and gives up at the first that times out.
          */
         public Builder lockTimeout(java.time.Duration timeout) {
             if (timeout.isNegative()) {

@@ -14,20 +14,27 @@ final class ChildJvm implements AutoCloseable {
     final List<Path> manifests = new ArrayList<>();
 
     ChildJvm(Path base, Path database, Path definition, int groups, String mode) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(
-                        java,
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        OwnerChild.class.getName(),
-                        base.toString(),
-                        database.toString(),
-                        definition.toString(),
-                        Integer.toString(groups),
-                        mode)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        this(List.of(), List.of(), base, database, definition, groups, mode);
+    }
+
+    /**
+     * A child run through {@code launcher} (e.g. {@code unshare ...}), with extra JVM options and
+     * OwnerChild arguments after the mode.
+     */
+    ChildJvm(
+            List<String> launcher,
+            List<String> jvmOptions,
+            Path base,
+            Path database,
+            Path definition,
+            int groups,
+            String mode,
+            String... more)
+            throws IOException {
+        List<String> args = new ArrayList<>(
+                List.of(base.toString(), database.toString(), definition.toString(), Integer.toString(groups), mode));
+        args.addAll(List.of(more));
+        process = launch(launcher, jvmOptions, args);
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -37,6 +44,20 @@ final class ChildJvm implements AutoCloseable {
         if (line == null) {
             throw new IOException("the child JVM exited before it was ready (exit " + waitExit() + ")");
         }
+    }
+
+    /** Starts {@link OwnerChild} without waiting for it: for tests that stop it before it is ready. */
+    static Process launch(List<String> launcher, List<String> jvmOptions, List<String> args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java);
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), OwnerChild.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 
     private int waitExit() {

@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * A JVM that owns groups, for tests that kill it. Arguments: base dir, database, definition dir,
- * group count, and "start" or "create". Prints one manifest path per group, then "ready", then
+ * group count, "start" or "create", and optionally "detached" (groups made as the CLI's create
+ * makes them). Prints one manifest path per group, then "ready", then
  * waits to be killed (or, with "exit", terminates its groups and exits).
  */
 public final class OwnerChild {
@@ -15,11 +16,12 @@ public final class OwnerChild {
         Path definition = Path.of(args[2]);
         int count = Integer.parseInt(args[3]);
         boolean start = args[4].equals("start");
+        CreateOptions options = CreateOptions.defaults().withDetached(args.length > 5 && args[5].equals("detached"));
         PGroupEngine engine =
                 PGroupEngine.builder().baseDir(base).database(database).build();
         java.util.List<Group> groups = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Group g = engine.create(definition);
+            Group g = engine.create(definition, options);
             groups.add(g);
             if (start) {
                 g.start(Duration.ofSeconds(60));

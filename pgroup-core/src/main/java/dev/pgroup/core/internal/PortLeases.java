@@ -21,31 +21,73 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Port leases in the {@link StateDatabase}. All ports of a group are leased in one transaction. A
- * lease records its owner's pid and start time so that leases of a dead owner can be reclaimed,
- * and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
+ * lease records its owner (lock file, pid and start time) so that leases of a dead owner can be
+ * reclaimed, and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
  */
 public final class PortLeases {
 
     /** One leased port. */
     public record Lease(String process, String name, int port) {}
 
-    /** Who holds a lease: a live JVM (reclaimable once it is dead), or nobody for detached groups. */
-    public record Owner(long pid, long startMillis) {
-        public static final Owner DETACHED = new Owner(0, 0);
+    /**
+     * Who holds a lease: a live JVM (reclaimable once it is dead), or nobody for detached groups.
+     *
+     * <p>An owner is alive while its {@link OwnerLock} file is locked, which holds across PID
+     * namespaces (a JVM in a container is pid 1 there, and pid 1 is someone else on the host). The
+     * pid and start time stay for display and for rows of older versions, which have no lock.
+     *
+     * @param lock the owner's lock file, or null for a detached owner or a row of an older version
+     */
+    public record Owner(long pid, long startMillis, Path lock) {
+        public static final Owner DETACHED = new Owner(0, 0, null);
 
+        /** An owner known only by pid and start time, as older versions recorded it. */
+        public Owner(long pid, long startMillis) {
+            this(pid, startMillis, null);
+        }
+
+        /**
+         * This JVM by pid and start time only. Prefer {@link #currentProcess(Path)}: a pid says
+         * nothing across PID namespaces.
+         */
         public static Owner currentProcess() {
             ProcessHandle self = ProcessHandle.current();
-            return new Owner(self.pid(), startMillis(self));
+            return new Owner(self.pid(), startMillis(self), null);
+        }
+
+        /** This JVM, alive for as long as it holds its lock file in {@code ownersDir}. */
+        public static Owner currentProcess(Path ownersDir) {
+            ProcessHandle self = ProcessHandle.current();
+            return new Owner(self.pid(), startMillis(self), OwnerLock.acquire(ownersDir));
         }
 
         public boolean isDetached() {
-            return pid == 0;
+            return pid == 0 && lock == null;
         }
 
-        /** True when the owner process is gone (a detached owner is never gone). */
+        /** The lock file's name as the database stores it (the dir is the database's), or null. */
+        public String lockName() {
+            return lock == null ? null : lock.getFileName().toString();
+        }
+
+        /** The owner a database row names: its lock file is looked up in {@code ownersDir}. */
+        static Owner of(long pid, long startMillis, String lockName, Path ownersDir) {
+            return new Owner(
+                    pid,
+                    startMillis,
+                    // Only a plain name: a row never points the liveness check outside the owners dir.
+                    lockName == null || lockName.isEmpty()
+                            ? null
+                            : ownersDir.resolve(Path.of(lockName).getFileName()));
+        }
+
+        /** True when the owner is gone (a detached owner is never gone). */
         public boolean isDead() {
             if (isDetached()) {
                 return false;
+            }
+            if (lock != null) {
+                return !OwnerLock.isHeld(lock);
             }
             return ProcessHandle.of(pid)
                     .map(h ->
@@ -86,14 +128,17 @@ public final class PortLeases {
         if (count == 0) {
             return List.of();
         }
+        Path ownersDir = OwnerLock.ownersDir(database.file());
         return database.write("lease " + count + " port(s) for group " + groupId, connection -> {
-            Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection);
+            Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection, ownersDir);
+            int leasedToOthers = taken.size();
+            int heldByOtherPrograms = 0;
             List<Lease> leases = new ArrayList<>();
             int span = lastPort - firstPort + 1;
             int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, owner_lock, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
                     for (String name : e.getValue()) {
                         int port = -1;
@@ -101,14 +146,19 @@ public final class PortLeases {
                             if (candidate > lastPort) {
                                 candidate = firstPort;
                             }
-                            if (!taken.contains(candidate) && isBindable(candidate)) {
-                                port = candidate;
+                            if (!taken.contains(candidate)) {
+                                if (isBindable(candidate)) {
+                                    port = candidate;
+                                } else {
+                                    // Counted once: it joins taken, so the search skips it from now on.
+                                    taken.add(candidate);
+                                    heldByOtherPrograms++;
+                                }
                             }
                         }
                         if (port < 0) {
-                            throw new PGroupException("no free port left in " + firstPort + "-" + lastPort + " ("
-                                    + taken.size() + " leased in " + database.file()
-                                    + "); terminate old groups or widen the range");
+                            throw new PGroupException(
+                                    noFreePort(groupId, count, leases.size(), leasedToOthers, heldByOtherPrograms));
                         }
                         taken.add(port);
                         insert.setInt(1, port);
@@ -117,7 +167,8 @@ public final class PortLeases {
                         insert.setString(4, name);
                         insert.setLong(5, owner.pid());
                         insert.setLong(6, owner.startMillis());
-                        insert.setLong(7, System.currentTimeMillis());
+                        insert.setString(7, owner.lockName());
+                        insert.setLong(8, System.currentTimeMillis());
                         insert.addBatch();
                         leases.add(new Lease(e.getKey(), name, port));
                     }
@@ -126,6 +177,20 @@ public final class PortLeases {
             }
             return leases;
         });
+    }
+
+    /** Says where every port of the range went, so that the numbers add up to the range's size. */
+    private String noFreePort(String groupId, int wanted, int found, int leasedToOthers, int heldByOtherPrograms) {
+        int span = lastPort - firstPort + 1;
+        return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
+                + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
+                + database.file() + ", " + are(heldByOtherPrograms) + " in use by other programs, and the "
+                + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"
+                + " cleans up after dead owners) or widen the port range";
+    }
+
+    private static String are(int n) {
+        return n + (n == 1 ? " is" : " are");
     }
 
     /** Releases every lease of a group. Releasing a group with no leases is fine. */
@@ -193,15 +258,19 @@ public final class PortLeases {
         });
     }
 
-    /** Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim). */
-    private static Set<Integer> leasedPortsReclaimingDeadOwners(Connection connection) throws SQLException {
+    /**
+     * Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim),
+     * and so are the lock files of those owners.
+     */
+    private static Set<Integer> leasedPortsReclaimingDeadOwners(Connection connection, Path ownersDir)
+            throws SQLException {
         Set<Integer> taken = new HashSet<>();
         Map<Owner, Boolean> deadByOwner = new HashMap<>();
         List<Integer> reclaim = new ArrayList<>();
         try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT port, owner_pid, owner_start FROM leases")) {
+                ResultSet rs = s.executeQuery("SELECT port, owner_pid, owner_start, owner_lock FROM leases")) {
             while (rs.next()) {
-                Owner owner = new Owner(rs.getLong(2), rs.getLong(3));
+                Owner owner = Owner.of(rs.getLong(2), rs.getLong(3), rs.getString(4), ownersDir);
                 if (deadByOwner.computeIfAbsent(owner, Owner::isDead)) {
                     reclaim.add(rs.getInt(1));
                 } else {
@@ -217,6 +286,11 @@ public final class PortLeases {
                 }
                 delete.executeBatch();
             }
+            deadByOwner.forEach((owner, dead) -> {
+                if (dead && owner.lock() != null) {
+                    OwnerLock.deleteIfDead(owner.lock());
+                }
+            });
         }
         return taken;
     }

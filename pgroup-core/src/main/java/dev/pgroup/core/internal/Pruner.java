@@ -64,6 +64,11 @@ public final class Pruner {
         if (!onlyBaseDir) {
             leases.releaseUnregistered()
                     .forEach((id, n) -> actions.add("released " + n + " port(s) of unknown group " + id));
+            try {
+                OwnerLock.deleteDeadLocks(OwnerLock.ownersDir(leases.database()));
+            } catch (IOException e) {
+                actions.add("could not clean the owner locks of dead JVMs: " + e);
+            }
         }
         if (Files.isDirectory(baseDir, LinkOption.NOFOLLOW_LINKS)) {
             try (var dirs = Files.list(baseDir)) {
@@ -84,7 +89,9 @@ public final class Pruner {
         GroupLayout layout = new GroupLayout(dir);
         Supervisor supervisor = new Supervisor(runit, layout, environment);
         boolean dirExists = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
-        if (e.owner().isDead()) {
+        if (e.creating()) {
+            pruneUnfinishedCreate(e);
+        } else if (e.owner().isDead()) {
             Optional<String> notOurs =
                     Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? notAGroupDir(dir, e.id()) : Optional.empty();
             // The files of a dir that is not provably the group's do not guide the stop.
@@ -102,6 +109,7 @@ public final class Pruner {
             registry.remove(e.id());
             actions.add("removed group " + e.id() + ": its owner (pid "
                     + e.owner().pid() + ") is gone" + (stopped ? "; stopped its processes" : ""));
+            deleteLockOfDeadOwner(e.owner());
         } else if (!dirExists) {
             Optional<ProcessHandle> runsvdir = e.runsvdir();
             if (runsvdir.isEmpty()) {
@@ -119,6 +127,45 @@ public final class Pruner {
         } else if (supervisor.runsvdir().isEmpty() && supervisor.stop(stopTimeouts(layout))) {
             registry.runsvdir(e.id(), 0);
             actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+        }
+    }
+
+    /**
+     * A create that has not finished: left alone while its creator lives; once the creator is dead
+     * (killed halfway, so no shutdown hook rolled it back) its row, leases and dir go. It never
+     * started, so there is nothing to stop. The dir is deleted only when it is provably the group's
+     * (see {@link #notAGroupDir}); its state files may not be written yet, so the state dir suffices.
+     */
+    private void pruneUnfinishedCreate(GroupRegistry.Entry e) {
+        if (!e.owner().isDead()) {
+            return;
+        }
+        Path dir = e.directory();
+        String what = "removed the unfinished create of group " + e.id() + ": its creator (pid "
+                + e.owner().pid() + ") is gone";
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (isUnfinishedGroupDir(dir, e.id())) {
+                deleteQuietly(dir);
+                what += "; deleted " + dir;
+            } else {
+                what += "; left " + dir + " alone: it does not look like a pgroup group dir";
+            }
+        }
+        registry.remove(e.id());
+        actions.add(what);
+        deleteLockOfDeadOwner(e.owner());
+    }
+
+    private static boolean isUnfinishedGroupDir(Path dir, String id) {
+        return Names.isValidGroupId(id)
+                && dir.getFileName().toString().equals(id)
+                && !Files.isSymbolicLink(dir)
+                && Files.isDirectory(dir.resolve(GroupLayout.STATE_DIR), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void deleteLockOfDeadOwner(PortLeases.Owner owner) {
+        if (owner.lock() != null) {
+            OwnerLock.deleteIfDead(owner.lock());
         }
     }
 

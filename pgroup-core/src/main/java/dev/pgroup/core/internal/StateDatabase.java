@@ -28,6 +28,7 @@ public final class StateDatabase implements AutoCloseable {
     private final Path file;
     private final long busyTimeoutMillis;
     private Connection connection;
+    private boolean inTransaction;
     private boolean closed;
 
     public StateDatabase(Path file, java.time.Duration lockTimeout) {
@@ -44,18 +45,32 @@ public final class StateDatabase implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction, rolled back if it throws. */
+    /**
+     * Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction, rolled back if it throws. A write
+     * inside another write's work joins that transaction, so that several steps wait for the lock
+     * once and commit or roll back together.
+     */
     public synchronized <T> T write(String what, Work<T> work) {
         Connection c = connection();
+        if (inTransaction) {
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw failure(what, e, 0);
+            }
+        }
+        long begin = System.nanoTime(); // after the open, which loads SQLite on first use
         try (Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             boolean done = false;
+            inTransaction = true;
             try {
                 T result = work.run(c);
                 s.execute("COMMIT");
                 done = true;
                 return result;
             } finally {
+                inTransaction = false;
                 if (!done) {
                     try {
                         s.execute("ROLLBACK");
@@ -65,16 +80,17 @@ public final class StateDatabase implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw failure(what, e);
+            throw failure(what, e, System.nanoTime() - begin);
         }
     }
 
     /** Runs a read outside an explicit transaction. */
     public synchronized <T> T read(String what, Work<T> work) {
+        long begin = System.nanoTime();
         try {
             return work.run(connection());
         } catch (SQLException e) {
-            throw failure(what, e);
+            throw failure(what, e, System.nanoTime() - begin);
         }
     }
 
@@ -138,6 +154,7 @@ public final class StateDatabase implements AutoCloseable {
                         + " created_at INTEGER NOT NULL,"
                         + " runsvdir_start INTEGER NOT NULL DEFAULT 0)");
                 addColumnIfMissing(s, "groups", "runsvdir_start", "INTEGER NOT NULL DEFAULT 0");
+                addOwnerLockColumns(s);
             } catch (SQLException e) {
                 c.close();
                 throw e;
@@ -149,10 +166,7 @@ public final class StateDatabase implements AutoCloseable {
             return c;
         } catch (SQLException | IOException e) {
             throw new PGroupException(
-                    "cannot open the pgroup database " + file + ": " + e.getMessage()
-                            + " (if the file is corrupt, delete it while no pgroup build runs; it only holds"
-                            + " port leases and the list of groups)",
-                    e);
+                    "cannot open the pgroup database " + file + ": " + e.getMessage() + openHint(e), e);
         }
     }
 
@@ -168,6 +182,16 @@ public final class StateDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the owner's lock file name to leases and groups (see {@link OwnerLock}); databases of
+     * older versions lack the column, and their rows keep pid-and-start-time liveness.
+     */
+    private static void addOwnerLockColumns(Statement s) throws SQLException {
+        for (String table : new String[] {"leases", "groups"}) {
+            addColumnIfMissing(s, table, "owner_lock", "TEXT");
+        }
+    }
+
     /** A database made by an older pgroup lacks newer columns; two JVMs may add one at once. */
     private static void addColumnIfMissing(Statement s, String table, String column, String type) throws SQLException {
         try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
@@ -180,21 +204,68 @@ public final class StateDatabase implements AutoCloseable {
         try {
             s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
         } catch (SQLException e) {
+            // Another JVM opening the same old database may have added it a moment ago.
             if (!String.valueOf(e.getMessage()).contains("duplicate column")) {
                 throw e;
             }
         }
     }
 
-    private PGroupException failure(String what, SQLException e) {
+    /**
+     * Says what the open failure means, from SQLite's result code and the file itself: only a
+     * corrupt file is worth deleting, and a directory or a full disk must not be taken for one.
+     */
+    private String openHint(Exception e) {
+        if (Files.isDirectory(file)) {
+            return " (" + file + " is a directory: point the database setting at a file, or move the directory away)";
+        }
+        int code = e instanceof SQLException sql ? sql.getErrorCode() & 0xff : -1;
         String message = String.valueOf(e.getMessage());
-        String hint = message.contains("SQLITE_BUSY") || message.contains("locked")
-                ? " (the database stayed locked by another process for " + busyTimeoutMillis + " ms)"
-                : message.contains("SQLITE_CORRUPT") || message.contains("SQLITE_NOTADB")
-                        ? " (the file is corrupt: delete it while no pgroup build runs)"
-                        : "";
+        if (code == SQLITE_FULL || message.contains("SQLITE_FULL") || message.contains("No space left")) {
+            return " (the disk holding " + file.getParent() + " is full: free some space)";
+        }
+        if (code == SQLITE_CORRUPT
+                || code == SQLITE_NOTADB
+                || message.contains("SQLITE_CORRUPT")
+                || message.contains("SQLITE_NOTADB")) {
+            return " (the file is corrupt: delete it while no pgroup build runs; it only holds"
+                    + " port leases and the list of groups)";
+        }
+        if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
+            return " (check that " + file + " and its directory are writable by this user)";
+        }
+        return "";
+    }
+
+    private PGroupException failure(String what, SQLException e, long waitedNanos) {
+        String message = String.valueOf(e.getMessage());
+        int code = e.getErrorCode() & 0xff;
+        String hint;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED || message.contains("SQLITE_BUSY")) {
+            hint = " (another process held the database's write lock: waited " + waitedNanos / 1_000_000
+                    + " ms for it, with a lock timeout of " + busyTimeoutMillis + " ms)";
+        } else if (code == SQLITE_FULL || message.contains("SQLITE_FULL")) {
+            hint = " (the disk holding " + file.getParent() + " is full: free some space)";
+        } else if (code == SQLITE_CORRUPT
+                || code == SQLITE_NOTADB
+                || message.contains("SQLITE_CORRUPT")
+                || message.contains("SQLITE_NOTADB")) {
+            hint = " (the file is corrupt: delete it while no pgroup build runs)";
+        } else {
+            hint = "";
+        }
         return new PGroupException("cannot " + what + " in the pgroup database " + file + ": " + message + hint, e);
     }
+
+    // SQLite's primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
+    private static final int SQLITE_PERM = 3;
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
+    private static final int SQLITE_NOTADB = 26;
 
     @Override
     public synchronized void close() {
