@@ -450,15 +450,7 @@ public final class PGroupEngine implements AutoCloseable {
     }
 
     private static void checkProgram(GroupDefinition definition, ProcessDefinition p, ProcessPlan plan) {
-        Path program = Path.of(plan.command().get(0));
-        if (!Files.isExecutable(program) || Files.isDirectory(program)) {
-            throw new DefinitionException(
-                    definition.file(),
-                    p.line("command"),
-                    p.name(),
-                    "command[0]",
-                    "program " + program + " does not exist or is not executable");
-        }
+        GroupPlanner.requireExecutable(definition, p, Path.of(plan.command().get(0)), "command", "command[0]");
     }
 
     static Manifest manifest(String id, String name, GroupLayout layout, List<ProcessPlan> plans) {

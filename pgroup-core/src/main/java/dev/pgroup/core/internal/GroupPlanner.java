@@ -108,22 +108,11 @@ public final class GroupPlanner {
             workdir = workdir(p, render(ph, p.workdir(), p, "workdir", "workdir"), serviceDir);
         }
 
-        String path = env.getOrDefault("PATH", environment.getOrDefault("PATH", ""));
-        String program = command.get(0);
-        Path resolved;
-        if (program.contains("/")) {
-            resolved = workdir.resolve(program).normalize();
-            // A relative program may be a rendered template; that is checked after rendering.
-        } else {
-            resolved = Executables.find(program, path)
-                    .orElseThrow(() -> new DefinitionException(
-                            definition.file(),
-                            p.line("command"),
-                            p.name(),
-                            "command[0]",
-                            "program '" + program + "' not found on PATH (" + path + ")"));
-        }
-        command.set(0, resolved.toString());
+        // A relative program may be a rendered template: whether it can run is checked after rendering.
+        command.set(
+                0,
+                resolveProgram(command.get(0), workdir, env, p, "command", "command[0]")
+                        .toString());
 
         Map<String, Integer> own = ports.getOrDefault(p.name(), Map.of());
         String readyTarget =
@@ -152,7 +141,7 @@ public final class GroupPlanner {
                 own,
                 p.ready().kind(),
                 readyTarget,
-                passing(p, own, path),
+                passing(p, own, env.getOrDefault("PATH", environment.getOrDefault("PATH", ""))),
                 p.after(),
                 p.stopSignal(),
                 p.stopTimeout(),
@@ -242,30 +231,42 @@ public final class GroupPlanner {
             return out;
         }
         ProcessPlan plan = plans.containsKey(p.name()) ? plans.get(p.name()) : plan(p);
-        String path = plan.env().getOrDefault("PATH", environment.getOrDefault("PATH", ""));
-        String program = out.get(0);
-        Path resolved;
-        if (program.contains("/")) {
-            resolved = plan.workdir().resolve(program).normalize();
-            if (!Files.isExecutable(resolved) || Files.isDirectory(resolved)) {
-                throw new DefinitionException(
-                        definition.file(),
-                        p.line("ready"),
-                        p.name(),
-                        "ready.command[0]",
-                        "program " + resolved + " does not exist or is not executable");
-            }
-        } else {
-            resolved = Executables.find(program, path)
-                    .orElseThrow(() -> new DefinitionException(
-                            definition.file(),
-                            p.line("ready"),
-                            p.name(),
-                            "ready.command[0]",
-                            "program '" + program + "' not found on PATH (" + path + ")"));
-        }
-        out.set(0, resolved.toString());
+        Path program = resolveProgram(out.get(0), plan.workdir(), plan.env(), p, "ready", "ready.command[0]");
+        requireExecutable(definition, p, program, "ready", "ready.command[0]");
+        out.set(0, program.toString());
         return out;
+    }
+
+    /**
+     * Finds a program the way a shell would: a bare name on the PATH (the process's own {@code env}
+     * first), a name with a slash against the workdir.
+     */
+    private Path resolveProgram(
+            String program, Path workdir, Map<String, String> env, ProcessDefinition p, String lineKey, String key) {
+        if (program.contains("/")) {
+            return workdir.resolve(program).normalize();
+        }
+        String path = env.getOrDefault("PATH", environment.getOrDefault("PATH", ""));
+        return Executables.find(program, path)
+                .orElseThrow(() -> new DefinitionException(
+                        definition.file(),
+                        p.line(lineKey),
+                        p.name(),
+                        key,
+                        "program '" + program + "' not found on PATH (" + path + ")"));
+    }
+
+    /** The program exists and can be run: checked at create, as a missing one would only fail at start. */
+    public static void requireExecutable(
+            GroupDefinition definition, ProcessDefinition p, Path program, String lineKey, String key) {
+        if (!Files.isExecutable(program) || Files.isDirectory(program)) {
+            throw new DefinitionException(
+                    definition.file(),
+                    p.line(lineKey),
+                    p.name(),
+                    key,
+                    "program " + program + " does not exist or is not executable");
+        }
     }
 
     /**
