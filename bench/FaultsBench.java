@@ -293,24 +293,24 @@ public class FaultsBench {
         boolean all = cases.contains("all");
         if (all || cases.contains("1")) {
             count("user files destroyed", 0);
-            for (int i = 0; i < n; i++) homeLikeDirAndSymlink(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::homeLikeDirAndSymlink, i);
             report("1 prune: home-like dir, symlink", n);
         }
         if (all || cases.contains("2")) {
             count("processes killed", 0);
             count("files destroyed", 0);
-            for (int i = 0; i < n; i++) pruneWithAnotherDatabase(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::pruneWithAnotherDatabase, i);
             report("2 prune with another database", n);
         }
         if (all || cases.contains("3")) {
             count("signalled", 0);
-            for (int i = 0; i < n; i++) plantedPidFile(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::plantedPidFile, i);
             report("3 planted runsvdir.pid", n);
         }
         if (all || cases.contains("5")) {
             if (unshareWorks()) {
                 count("live groups pruned", 0);
-                for (int i = 0; i < n; i++) twoPidNamespaces(i);
+                for (int i = 0; i < n; i++) trial(FaultsBench::twoPidNamespaces, i);
                 report("5 two PID namespaces, one database", n);
             } else {
                 System.out.println("5 two PID namespaces: skipped, unshare -p -f --mount-proc does not work here");
@@ -319,41 +319,41 @@ public class FaultsBench {
         if (all || cases.contains("6")) {
             count("runsvdirs beyond one", 0);
             count("odd answers", 0);
-            for (int i = 0; i < n; i++) concurrentStart(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::concurrentStart, i);
             report("6 start of one id from 4 JVMs", n);
         }
         if (all || cases.contains("7")) {
-            for (int i = 0; i < n; i++) childrenThatLeave(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::childrenThatLeave, i);
             report("7 children that leave their parent", n);
         }
         if (all || cases.contains("8")) {
             count("ports released early", 0);
-            for (int i = 0; i < n; i++) runningGroupDirDeleted(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::runningGroupDirDeleted, i);
             report("8 running group's dir deleted + prune", n);
         }
         if (all || cases.contains("9")) {
-            for (int i = 0; i < n; i++) interruptedCreate(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::interruptedCreate, i);
             report("9 interrupted 200-process create", n);
             count("half-done creates", 0);
-            for (int i = 0; i < n; i++) termAtAnyPoint(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::termAtAnyPoint, i);
             report("9 TERM at any point of a 500-process one", n);
         }
         if (all || cases.contains("10")) {
             if (tmpfsWorks()) {
                 count("starts that succeeded", 0);
-                for (int i = 0; i < n; i++) diskFullDuringStart(i);
+                for (int i = 0; i < n; i++) trial(FaultsBench::diskFullDuringStart, i);
                 report("10 disk full during start", n);
             } else {
                 System.out.println("10 disk full during start: skipped, cannot mount a small tmpfs (needs Linux and root)");
             }
         }
         if (all || cases.contains("11")) {
-            for (int i = 0; i < n; i++) runsvKilled(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::runsvKilled, i);
             report("11 kill -9 of a runsv, then stop/terminate", n);
         }
         if (all || cases.contains("13")) {
             count("starts that succeeded", 0);
-            for (int i = 0; i < n; i++) hangingReadyCommand(i);
+            for (int i = 0; i < n; i++) trial(FaultsBench::hangingReadyCommand, i);
             report("13 ready command never exits, timeout 3s", n);
         }
         if (all || cases.contains("14")) {
@@ -362,6 +362,21 @@ public class FaultsBench {
         }
         if (all || Set.of("16", "17", "18", "19", "20").stream().anyMatch(cases::contains)) {
             definitionErrors();
+        }
+    }
+
+    interface Trial {
+        void run(int i) throws Exception;
+    }
+
+    /** One trial; one that throws is counted and printed, and the next one runs. */
+    static void trial(Trial t, int i) {
+        try {
+            t.run(i);
+        } catch (Exception | Error e) {
+            count("trials that threw", 1);
+            System.out.println("  trial " + i + " threw " + firstLine(e));
+            e.printStackTrace(System.out);
         }
     }
 
@@ -607,7 +622,13 @@ public class FaultsBench {
                     .filter(h -> h.info().command().orElse("").endsWith("/java"))
                     .findFirst()
                     .orElseThrow();
-            List<ProcessHandle> childProcesses = jvm.descendants().toList();
+            // The group's lasting processes, not a readiness probe or watchdog helper that ends by itself.
+            List<ProcessHandle> childProcesses = jvm.descendants()
+                    .filter(h -> h.info().command().orElse("").matches(".*/(runsvdir|runsv|svlogd|redis-server)"))
+                    .toList();
+            if (childProcesses.size() < 7) {
+                System.out.println("  only " + childProcesses.size() + " processes of the namespace's group found");
+            }
             Set<Integer> childPorts = portsOf(cm);
             Group hg = host.create(DEFS.resolve("redis-pair"));
             hg.start(Duration.ofSeconds(30));
@@ -620,12 +641,15 @@ public class FaultsBench {
             }
             collided += both.size();
             PruneReport whileAlive = host.prune();
+            List<ProcessHandle> ended = childProcesses.stream().filter(h -> !Processes.isRunning(h)).toList();
             boolean pruned = whileAlive.actions().stream().anyMatch(a -> a.contains(id))
                     || !Files.exists(cm.directory())
                     || registry.find(id).isEmpty()
-                    || childProcesses.stream().anyMatch(h -> !Processes.isRunning(h));
+                    || !ended.isEmpty();
             if (pruned) {
-                System.out.println("  host prune touched the live group of the other namespace: " + whileAlive.actions());
+                System.out.println("  host prune touched the live group of the other namespace: " + whileAlive.actions()
+                        + ", dir " + Files.exists(cm.directory()) + ", row " + registry.find(id).isPresent()
+                        + ", ended " + ended.stream().map(h -> h.pid() + " " + h.info().command().orElse("?")).toList());
             }
             count("live groups pruned", pruned ? 1 : 0);
             if (i % 2 == 0) { // the owner terminates its group
@@ -961,9 +985,12 @@ public class FaultsBench {
             try {
                 g.start(Duration.ofSeconds(10));
                 count("starts that succeeded", 1);
-            } catch (PGroupException e) {
+            } catch (RuntimeException e) {
                 failed = true;
                 System.out.println("  " + (i * 4) + " KB free: " + firstLine(e));
+                if (!(e instanceof PGroupException)) {
+                    count("untyped errors", 1);
+                }
             }
             trials++;
             if (failed) {
@@ -974,7 +1001,7 @@ public class FaultsBench {
             List<ProcessHandle> running = inDir(g.directory());
             try {
                 g.terminate();
-            } catch (PGroupException e) {
+            } catch (RuntimeException e) {
                 System.out.println("  terminate: " + firstLine(e));
             }
             leaked += leftRunning("after terminate", running, Duration.ofSeconds(3));
