@@ -175,8 +175,10 @@ public final class PGroupEngine implements AutoCloseable {
     public List<GroupInfo> list() {
         List<GroupInfo> out = new ArrayList<>();
         for (GroupRegistry.Entry e : registry.all()) {
-            boolean running = e.runsvdirPid() > 0
-                    && Supervisor.runsvdir(new GroupLayout(e.directory())).isPresent();
+            // The same test as Group.status() and isRunning(): the group's verified runsvdir. The
+            // registry's runsvdir pid is written only once a start has succeeded.
+            boolean running =
+                    Supervisor.runsvdir(new GroupLayout(e.directory())).isPresent();
             out.add(new GroupInfo(
                     e.id(), e.name(), e.directory(), e.owner().pid(), !e.owner().isDead(), running, e.createdAt()));
         }
