@@ -14,8 +14,20 @@ final class ChildJvm implements AutoCloseable {
     final List<Path> manifests = new ArrayList<>();
 
     ChildJvm(Path base, Path database, Path definition, int groups, String mode) throws IOException {
+        this(base, database, definition, groups, mode, System.getenv());
+    }
+
+    /** With {@code environment} for the child JVM, which its engine passes to its groups. */
+    ChildJvm(
+            Path base,
+            Path database,
+            Path definition,
+            int groups,
+            String mode,
+            java.util.Map<String, String> environment)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(
+        ProcessBuilder pb = new ProcessBuilder(
                         java,
                         "-XX:TieredStopAtLevel=1",
                         "-cp",
@@ -26,8 +38,10 @@ final class ChildJvm implements AutoCloseable {
                         definition.toString(),
                         Integer.toString(groups),
                         mode)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        process = pb.start();
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
