@@ -18,12 +18,19 @@ import java.util.stream.Stream;
  * Finds every process a test's groups started, however it detached: the engine's environment
  * carries a marker variable, every process under runit inherits it (a daemon that double-forks,
  * calls setsid or changes its dir keeps its environment), and {@code /proc/PID/environ} shows it.
- * Linux only, which is where CI runs.
+ * A daemon that rewrites its process title over its environment (redis-server does) is caught by its
+ * working dir instead, which lies in the test's own temp dir. Linux only, which is where CI runs.
  */
 final class Leftovers {
     static final String VARIABLE = "PGROUP_TEST_MARK";
 
     final String mark = UUID.randomUUID().toString();
+    private final String root;
+
+    /** @param root the test's temp dir, holding its groups */
+    Leftovers(Path root) {
+        this.root = root.toAbsolutePath().normalize().toString();
+    }
 
     /** This JVM's environment plus the marker, for the engine. */
     Map<String, String> environment() {
@@ -45,7 +52,8 @@ final class Leftovers {
                 try {
                     String environ = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
                     long pid = Long.parseLong(name);
-                    if (environ.contains(needle)
+                    String cwd = cwd(p);
+                    if ((environ.contains(needle) || cwd.equals(root) || cwd.startsWith(root + "/"))
                             && ProcessHandle.of(pid)
                                     .filter(Processes::isRunning)
                                     .isPresent()) {
@@ -61,6 +69,14 @@ final class Leftovers {
             throw new AssertionError("cannot list /proc", e);
         }
         return out;
+    }
+
+    private static String cwd(Path proc) {
+        try {
+            return Files.readSymbolicLink(proc.resolve("cwd")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     /** The marked processes still running after {@code within}: empty when nothing leaked. */
