@@ -16,6 +16,7 @@ import dev.pgroup.core.internal.ProcessPlan;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
 import dev.pgroup.core.internal.ServiceWriter;
+import dev.pgroup.core.internal.StartLock;
 import dev.pgroup.core.internal.StateDatabase;
 import dev.pgroup.core.internal.Supervisor;
 import java.io.IOException;
@@ -218,7 +219,9 @@ public final class PGroupEngine implements AutoCloseable {
             } else if (!dirExists) {
                 registry.remove(e.id());
                 actions.add("forgot group " + e.id() + ": its directory " + e.directory() + " is gone");
-            } else if (supervisor.runsvdir().isEmpty() && supervisor.stop(pruneTimeouts(layout))) {
+            } else if (supervisor.runsvdir().isEmpty()
+                    && !StartLock.isHeld(layout) // a start in progress has no runsvdir.pid yet
+                    && supervisor.stop(pruneTimeouts(layout))) {
                 registry.runsvdir(e.id(), 0);
                 actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
             }

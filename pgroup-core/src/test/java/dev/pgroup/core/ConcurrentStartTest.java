@@ -84,4 +84,37 @@ class ConcurrentStartTest {
             assertThat(Files.exists(group.directory())).isFalse();
         }
     }
+
+    @Test
+    void pruneLeavesAGroupAloneWhileItsStartIsInProgress() throws Exception {
+        Path db = tmp.resolve("db").resolve("pgroup.db"); // a prune of its own
+        try (PGroupEngine engine = PGroupEngine.builder()
+                        .baseDir(tmp.resolve("base"))
+                        .database(db)
+                        .environment(leftovers.environment())
+                        .build();
+                Group group = engine.create(
+                        TestEngines.definition(
+                                tmp,
+                                """
+                        [[process]]
+                        name = "a"
+                        command = ["sleep", "1000"]
+                        """))) {
+            group.start(Duration.ofSeconds(20));
+            dev.pgroup.core.internal.GroupLayout layout = new dev.pgroup.core.internal.GroupLayout(group.directory());
+            // What a start looks like between launching runsvdir and writing its pid file.
+            Files.delete(layout.runsvdirPidFile());
+            try (dev.pgroup.core.internal.StartLock ignored = dev.pgroup.core.internal.StartLock.acquire(
+                    layout, group.id(), dev.pgroup.core.internal.Deadline.in(Duration.ofSeconds(5)))) {
+                PruneReport report = engine.prune();
+
+                assertThat(report.actions()).noneSatisfy(a -> assertThat(a).contains(group.id()));
+                assertThat(runsvdirsOf(group.directory())).isEqualTo(1);
+            }
+            // Without a start in progress, the same state is an orphaned group: prune stops it.
+            assertThat(engine.prune().actions()).anySatisfy(a -> assertThat(a).contains("stopped the orphaned"));
+        }
+        assertThat(leftovers.running()).isEmpty();
+    }
 }

@@ -177,7 +177,8 @@ class NeverLeakTest {
     void prunedDeadOwnersGroupLeavesNoOrphan() throws Exception {
         Path base = tmp.resolve("base");
         Path def = TestEngines.definition(tmp, DETACHING);
-        try (ChildJvm child = new ChildJvm(base, TestEngines.DATABASE, def, 1, "start", leftovers.environment())) {
+        Path db = tmp.resolve("db").resolve("pgroup.db"); // a prune of its own: other tests' groups are theirs
+        try (ChildJvm child = new ChildJvm(base, db, def, 1, "start", leftovers.environment())) {
             awaitProcesses(6);
             child.process.destroyForcibly(); // the owner's pipe closes: its watchdog tears down
             child.process.waitFor();
@@ -185,8 +186,12 @@ class NeverLeakTest {
         assertThat(leftovers.after(Duration.ofSeconds(5)))
                 .as("left after the owner died")
                 .isEmpty();
-        try (PGroupEngine engine = engine()) {
-            engine.prune();
+        try (PGroupEngine engine = PGroupEngine.builder()
+                .baseDir(base)
+                .database(db)
+                .environment(leftovers.environment())
+                .build()) {
+            assertThat(engine.prune().actions()).anySatisfy(a -> assertThat(a).contains("removed group"));
         }
         assertThat(leftovers.running()).isEmpty();
     }

@@ -25,7 +25,11 @@ class SignalTrustTest {
         try {
             ProcessHandle h = victim.toHandle();
             String pidLine = h.pid() + " " + Processes.startMillis(h) + "\n";
-            try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
+            // A database of its own: its prune must not touch other tests' groups.
+            try (PGroupEngine engine = PGroupEngine.builder()
+                    .baseDir(tmp.resolve("base"))
+                    .database(tmp.resolve("db").resolve("pgroup.db"))
+                    .build()) {
                 Group group = engine.create(TestEngines.definition("redis-single"));
                 GroupLayout layout = new GroupLayout(group.directory());
                 // Right pid, right start time, right user: only the command line and cwd tell.

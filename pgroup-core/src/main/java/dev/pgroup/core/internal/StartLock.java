@@ -87,6 +87,34 @@ public final class StartLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a start of the group in {@code layout} is in progress, in this JVM or another. Prune
+     * asks before it treats a group without a runsvdir as orphaned: a start writes its pid files
+     * only after launching runsvdir.
+     */
+    public static boolean isHeld(GroupLayout layout) {
+        Path file = layout.startLock();
+        ReentrantLock local = IN_THIS_JVM.get(file);
+        if (local != null && local.isLocked()) {
+            return true;
+        }
+        if (!java.nio.file.Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static PGroupException busy(String groupId, Path file, Deadline deadline) {
         return new PGroupException("group " + groupId + " is being started by another process, which still held " + file
                 + " after " + deadline.total().toMillis() + " ms");
