@@ -120,8 +120,8 @@ public final class Supervisor {
     public ProcessHandle launch(List<String> processes) throws IOException {
         Optional<ProcessHandle> running = runsvdir();
         if (running.isPresent()) {
-            throw new PGroupException("group " + layout.directory() + " is already started (runsvdir pid "
-                    + running.get().pid() + ")");
+            throw new PGroupException("group " + layout.directory().getFileName() + " is already started (runsvdir pid "
+                    + running.get().pid() + " on " + layout.directory() + ")");
         }
         for (String p : processes) {
             SupervisedState.clearStale(layout.serviceDir(p));
