@@ -117,4 +117,58 @@ class ConcurrentStartTest {
         }
         assertThat(leftovers.running()).isEmpty();
     }
+
+    @Test
+    void fourThreadsWithEnginesOfTheirOwnStartOneGroupOnce() throws Exception {
+        Path base = tmp.resolve("base");
+        Path def = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "a"
+                command = ["sleep", "1000"]
+                """);
+        List<PGroupEngine> engines = new ArrayList<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try (PGroupEngine creator = TestEngines.engine(base, leftovers.environment());
+                Group group = creator.create(def)) {
+            for (int i = 0; i < 4; i++) {
+                engines.add(TestEngines.engine(base, leftovers.environment()));
+            }
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.CompletableFuture<String>> results = new ArrayList<>();
+            for (PGroupEngine e : engines) {
+                Group mine = e.open(group.id());
+                results.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                go.await();
+                                mine.start(Duration.ofSeconds(30));
+                                return "started";
+                            } catch (RuntimeException ex) {
+                                return "failed: " + ex.getMessage();
+                            } catch (InterruptedException ex) {
+                                Thread.currentThread().interrupt();
+                                return "interrupted";
+                            }
+                        },
+                        threads));
+            }
+            go.countDown();
+            List<String> outcomes = results.stream()
+                    .map(java.util.concurrent.CompletableFuture::join)
+                    .toList();
+
+            assertThat(outcomes).filteredOn(r -> r.equals("started")).hasSize(1);
+            assertThat(outcomes).filteredOn(r -> !r.equals("started")).allSatisfy(r -> assertThat(r)
+                    .contains("is already started"));
+            assertThat(runsvdirsOf(group.directory())).isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+            engines.forEach(PGroupEngine::close);
+        }
+        assertThat(leftovers.after(Duration.ofSeconds(3)))
+                .as("left after terminate")
+                .isEmpty();
+    }
 }

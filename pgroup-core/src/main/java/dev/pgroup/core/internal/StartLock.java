@@ -27,11 +27,13 @@ public final class StartLock implements AutoCloseable {
     private static final Map<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
     private static final Duration POLL = Duration.ofMillis(10);
 
+    private final Path file;
     private final ReentrantLock local;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private StartLock(ReentrantLock local, FileChannel channel, FileLock lock) {
+    private StartLock(Path file, ReentrantLock local, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.local = local;
         this.channel = channel;
         this.lock = lock;
@@ -63,6 +65,9 @@ public final class StartLock implements AutoCloseable {
                     () -> {
                         try {
                             held[0] = c.tryLock();
+                        } catch (OverlappingFileLockException e) {
+                            // A thread that queued on a lock close() had just forgotten; wait as for
+                            // another JVM.
                         } catch (IOException e) {
                             failure[0] = e;
                         }
@@ -75,7 +80,7 @@ public final class StartLock implements AutoCloseable {
             if (held[0] == null) {
                 throw busy(groupId, file, deadline);
             }
-            return new StartLock(local, channel, held[0]);
+            return new StartLock(file, local, channel, held[0]);
         } catch (IOException e) {
             closeQuietly(channel);
             local.unlock();
@@ -139,6 +144,11 @@ public final class StartLock implements AutoCloseable {
         } finally {
             closeQuietly(channel);
             local.unlock();
+            // One lock per group dir, not kept for ever: a JVM that runs thousands of groups would
+            // otherwise hold one per group.
+            if (!local.isLocked() && !local.hasQueuedThreads()) {
+                IN_THIS_JVM.remove(file, local);
+            }
         }
     }
 }
