@@ -11,6 +11,7 @@ import dev.pgroup.core.internal.ProcessTreeStop;
 import dev.pgroup.core.internal.Processes;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
+import dev.pgroup.core.internal.StartLock;
 import dev.pgroup.core.internal.StartWaiter;
 import dev.pgroup.core.internal.SupervisedState;
 import dev.pgroup.core.internal.Supervisor;
@@ -147,8 +148,16 @@ public final class Group implements AutoCloseable {
      * Starts the group and waits until every process runs and passes its ready check, bringing up
      * {@code after} processes once what they wait for is ready.
      *
+     * <p>One start of a group runs at a time, across threads and JVMs (a file lock in the group's
+     * state dir). A caller that finds another start in progress waits for it, within its own
+     * {@code timeout}, and then fails with "already started" if that start succeeded (or starts the
+     * group itself if it failed). A start that fails, for whatever reason, stops everything it
+     * launched before it throws; a detached group's start that is killed outright is stopped by the
+     * group's watchdog, which keeps the group only once the start has succeeded.
+     *
      * @throws StartException when a process exits or is not ready within {@code timeout}; the group
      *     is stopped again (files kept) and the message carries the process's log tail
+     * @throws PGroupException when the group is already started, or runit cannot be launched
      */
     public synchronized void start(Duration timeout) {
         checkNotTerminated();
@@ -156,35 +165,46 @@ public final class Group implements AutoCloseable {
             throw new IllegalArgumentException("start timeout must be positive, was " + timeout);
         }
         RuntimeSettings s = settings();
+        Deadline deadline = Deadline.in(timeout);
+        try (StartLock ignored = StartLock.acquire(layout, id, deadline)) {
+            startLocked(s, deadline);
+        }
+    }
+
+    private void startLocked(RuntimeSettings s, Deadline deadline) {
         Map<String, Long> logOffsets = new LinkedHashMap<>();
         for (String p : s.names()) {
             logOffsets.put(p, sizeOf(layout.logFile(p)));
         }
         ProcessHandle runsvdir;
         try {
-            runsvdir = supervisor.launch(s.names(), !detached);
+            runsvdir = supervisor.launch(s.names());
         } catch (IOException e) {
             throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
         }
-        Map<String, Long> pids;
         try {
-            pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(Deadline.in(timeout));
+            Map<String, Long> pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(deadline);
+            // After the wait, not before: the registry is for list and prune, which read the pid file
+            // too, and a database write is a millisecond or more of a start that may take twenty.
+            engine.registry().runsvdir(id, runsvdir.pid());
+            Manifest m = manifest();
+            List<Manifest.ProcessInfo> processes = new ArrayList<>();
+            m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
+            Manifest started =
+                    new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes);
+            started.write(layout.manifest());
+            known = started;
+            if (detached) {
+                // Last: until here, a start killed outright (kill -9 of the CLI) closes the watchdog's
+                // pipe, and the watchdog takes the group down instead of leaving it half started.
+                supervisor.detach();
+            }
         } catch (StartWaiter.Failure f) {
-            StartException failure = failedStart(f.process(), f.getMessage(), f);
-            throw failure;
+            throw failedStart(f.process(), f.getMessage(), f);
         } catch (RuntimeException | Error e) {
             stopAfterFailure(e);
             throw e;
         }
-        // After the wait, not before: the registry is for list and prune, which read the pid file
-        // too, and a database write is a millisecond or more of a start that may take twenty.
-        engine.registry().runsvdir(id, runsvdir.pid());
-        Manifest m = manifest();
-        List<Manifest.ProcessInfo> processes = new ArrayList<>();
-        m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
-        Manifest started = new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes);
-        started.write(layout.manifest());
-        known = started;
     }
 
     private StartException failedStart(String process, String reason, Throwable cause) {

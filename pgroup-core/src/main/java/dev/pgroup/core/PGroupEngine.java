@@ -248,9 +248,12 @@ public final class PGroupEngine implements AutoCloseable {
         checkBaseDir();
         List<GroupInfo> out = new ArrayList<>();
         for (GroupRegistry.Entry e : registry.all()) {
-            boolean running = e.runsvdirPid() > 0
-                    && (Supervisor.runsvdir(new GroupLayout(e.directory())).isPresent()
-                            || e.runsvdir().isPresent());
+            // The same test as Group.status() and isRunning(): the group's verified runsvdir (the
+            // registry's pid is written only once a start has succeeded); for a group whose dir was
+            // deleted while it ran, the runsvdir the registry recorded, verified.
+            boolean running = Supervisor.runsvdir(new GroupLayout(e.directory()))
+                            .isPresent()
+                    || (!Files.isDirectory(e.directory()) && e.runsvdir().isPresent());
             out.add(new GroupInfo(
                     e.id(), e.name(), e.directory(), e.owner().pid(), !e.owner().isDead(), running, e.createdAt()));
         }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Runs {@link OwnerChild} in a JVM of its own and reads the manifests it prints. */
 final class ChildJvm implements AutoCloseable {
@@ -14,7 +15,13 @@ final class ChildJvm implements AutoCloseable {
     final List<Path> manifests = new ArrayList<>();
 
     ChildJvm(Path base, Path database, Path definition, int groups, String mode) throws IOException {
-        this(List.of(), List.of(), base, database, definition, groups, mode);
+        this(List.of(), List.of(), System.getenv(), base, database, definition, groups, mode);
+    }
+
+    /** With {@code environment} for the child JVM, which its engine passes to its groups. */
+    ChildJvm(Path base, Path database, Path definition, int groups, String mode, Map<String, String> environment)
+            throws IOException {
+        this(List.of(), List.of(), environment, base, database, definition, groups, mode);
     }
 
     /**
@@ -31,10 +38,24 @@ final class ChildJvm implements AutoCloseable {
             String mode,
             String... more)
             throws IOException {
+        this(launcher, jvmOptions, System.getenv(), base, database, definition, groups, mode, more);
+    }
+
+    private ChildJvm(
+            List<String> launcher,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            Path base,
+            Path database,
+            Path definition,
+            int groups,
+            String mode,
+            String... more)
+            throws IOException {
         List<String> args = new ArrayList<>(
                 List.of(base.toString(), database.toString(), definition.toString(), Integer.toString(groups), mode));
         args.addAll(List.of(more));
-        process = launch(launcher, jvmOptions, args);
+        process = launch(launcher, jvmOptions, args, environment);
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -48,6 +69,12 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@link OwnerChild} without waiting for it: for tests that stop it before it is ready. */
     static Process launch(List<String> launcher, List<String> jvmOptions, List<String> args) throws IOException {
+        return launch(launcher, jvmOptions, args, System.getenv());
+    }
+
+    private static Process launch(
+            List<String> launcher, List<String> jvmOptions, List<String> args, Map<String, String> environment)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(launcher);
         command.add(java);
@@ -55,9 +82,10 @@ final class ChildJvm implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), OwnerChild.class.getName()));
         command.addAll(args);
-        return new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        return pb.start();
     }
 
     private int waitExit() {

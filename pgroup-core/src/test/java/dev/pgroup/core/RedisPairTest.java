@@ -36,7 +36,20 @@ class RedisPairTest {
             int replica = group.port("replica", "main");
             assertThat(primary).isNotEqualTo(replica);
             assertThat(redis(primary, "SET", "greeting", "hello")).isEqualTo("+OK");
-            assertThat(redis(replica, "GET", "greeting")).isEqualTo("hello");
+            // Replication is asynchronous: the write reaches the replica a moment later.
+            String[] read = {null};
+            dev.pgroup.core.internal.Deadline.in(Duration.ofSeconds(5))
+                    .await(
+                            () -> {
+                                try {
+                                    read[0] = redis(replica, "GET", "greeting");
+                                } catch (IOException e) {
+                                    read[0] = e.toString();
+                                }
+                                return "hello".equals(read[0]);
+                            },
+                            Duration.ofMillis(5));
+            assertThat(read[0]).isEqualTo("hello");
 
             // and the runtime reads the same ports from the manifest
             PGroup runtime = PGroup.load(group.manifestFile());

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * &lt;group dir&gt;/.pgroup/manifest.properties          for tests (pgroup-runtime)
  * &lt;group dir&gt;/.pgroup/runtime.properties           ready checks, after, stop timeouts
  * &lt;group dir&gt;/.pgroup/runsvdir.pid                 pid and start time of the group's runsvdir
+ * &lt;group dir&gt;/.pgroup/watchdog.pid                 pid, start time and subreaper flag of its watchdog
+ * &lt;group dir&gt;/.pgroup/start.lock                   held (FileChannel.lock) while a start runs
  * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
  * &lt;group dir&gt;/.pgroup/listen.pl                    the socket passing launcher
  * &lt;group dir&gt;/.pgroup/&lt;process&gt;.listening        pid of a launcher whose sockets all listen
@@ -35,6 +37,16 @@ public record GroupLayout(Path directory) {
 
     public Path runsvdirPidFile() {
         return stateDir().resolve("runsvdir.pid");
+    }
+
+    /** Pid, start time and subreaper flag (1 or 0) of the watchdog that runs runsvdir. */
+    public Path watchdogPidFile() {
+        return stateDir().resolve("watchdog.pid");
+    }
+
+    /** Locked by the JVM starting the group, so that one start runs at a time, across JVMs. */
+    public Path startLock() {
+        return stateDir().resolve("start.lock");
     }
 
     /** Present for a detached group, so that opening a group needs no database. */

@@ -13,31 +13,48 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ties a group to the JVM that owns it, so that the group dies with its owner even when the JVM is
- * SIGKILLed and no shutdown hook runs.
+ * Runs every group's runsvdir under a small perl watchdog ({@code owner-watchdog.pl}), which
  *
- * <p>runsvdir is started through a small perl watchdog ({@code owner-watchdog.pl}) whose stdin is a
- * pipe from this JVM. The kernel closes the pipe when the JVM dies, however it dies; the watchdog
- * reads EOF and tears the group down. This works on Linux and macOS alike, unlike {@code
- * PR_SET_PDEATHSIG}, which fires when the spawning <em>thread</em> exits. The pipe is the lease:
- * the {@link Process} holding it is kept in a static map, strongly reachable, until the group is
- * stopped; were it garbage collected, its stream would be closed and the group torn down.
+ * <ul>
+ *   <li>ties the group to the JVM that starts it: its stdin is a pipe from this JVM, which the
+ *       kernel closes when the JVM dies, however it dies; the watchdog reads EOF and tears the
+ *       group down. This works on Linux and macOS alike, unlike {@code PR_SET_PDEATHSIG}, which
+ *       fires when the spawning <em>thread</em> exits. An owned group keeps the lease until it is
+ *       stopped; a detached group (the CLI's) keeps it only until its start succeeded, so a start
+ *       that fails or is killed -9 still takes down what it launched;
+ *   <li>on Linux is a child subreaper: a service's double-forked, {@code setsid} or otherwise
+ *       orphaned children are re-parented to it, so stop finds them as its descendants and nothing
+ *       escapes to init. Elsewhere process groups are the reach (see the script);
+ *   <li>carries "hup" to runsvdir: the JDK can only send TERM and KILL, and spawning {@code kill}
+ *       costs a process.
+ * </ul>
  *
- * <p>The pipe also carries "hup" to the watchdog, which signals runsvdir: the JDK can only send
- * TERM and KILL, and spawning {@code kill} costs a process.
+ * <p>The pipe is the lease: the {@link Process} holding it is kept in a static map, strongly
+ * reachable, until the group is stopped or detached; were it garbage collected, its stream would
+ * be closed and the group torn down.
  */
 public final class OwnerWatchdog {
     private static final String SCRIPT_RESOURCE = "owner-watchdog.pl";
     private static final Map<Path, Process> OWNED = new ConcurrentHashMap<>();
 
+    /**
+     * A watchdog that runs a group's runsvdir.
+     *
+     * @param watchdog the watchdog process
+     * @param runsvdirPid runsvdir, the watchdog's child
+     * @param subreaper whether the watchdog is a child subreaper (Linux), so that every orphan of
+     *     the group is its descendant
+     */
+    public record Launched(ProcessHandle watchdog, long runsvdirPid, boolean subreaper) {}
+
     private OwnerWatchdog() {}
 
     /**
-     * Starts runsvdir under a watchdog owned by this JVM and returns runsvdir's pid.
+     * Starts runsvdir under a watchdog owned by this JVM until {@link #release} or {@link #detach}.
      *
      * @param log where the watchdog's, runsvdir's and runsv's own messages go
      */
-    public static long launch(Path runsvdir, GroupLayout layout, Map<String, String> environment, Path log)
+    public static Launched launch(Path runsvdir, GroupLayout layout, Map<String, String> environment, Path log)
             throws IOException {
         Path script = layout.stateDir().resolve(SCRIPT_RESOURCE);
         try (InputStream in = OwnerWatchdog.class.getResourceAsStream(SCRIPT_RESOURCE)) {
@@ -66,11 +83,12 @@ public final class OwnerWatchdog {
             release(layout.directory());
             throw e;
         }
-        if (line == null || !line.matches("\\d+")) {
+        if (line == null || !line.matches("\\d+ [01]")) {
             release(layout.directory());
             throw new IOException("the owner watchdog did not start runsvdir; see " + log);
         }
-        return Long.parseLong(line);
+        String[] parts = line.split(" ");
+        return new Launched(watchdog.toHandle(), Long.parseLong(parts[0]), parts[1].equals("1"));
     }
 
     /** Whether this JVM owns the running group in {@code groupDir}. */
@@ -81,13 +99,34 @@ public final class OwnerWatchdog {
 
     /** Asks the watchdog to send HUP to runsvdir; false if this JVM has no watchdog for the group. */
     public static boolean hup(Path groupDir) {
+        return send(groupDir, "hup\n");
+    }
+
+    /**
+     * Ends this JVM's lease without stopping the group: the watchdog goes on supervising runsvdir
+     * and reaping orphans, and ignores the pipe's EOF. False when the message could not be sent.
+     */
+    public static boolean detach(Path groupDir) {
+        if (!send(groupDir, "detach\n")) {
+            return false;
+        }
+        Process p = OWNED.remove(groupDir);
+        try {
+            p.getOutputStream().close();
+        } catch (IOException ignored) {
+            // The line is written and flushed; the watchdog has it.
+        }
+        return true;
+    }
+
+    private static boolean send(Path groupDir, String line) {
         Process p = OWNED.get(groupDir);
         if (p == null || !p.isAlive()) {
             return false;
         }
         try {
             OutputStream in = p.getOutputStream();
-            in.write("hup\n".getBytes(StandardCharsets.US_ASCII));
+            in.write(line.getBytes(StandardCharsets.US_ASCII));
             in.flush();
             return true;
         } catch (IOException e) {
@@ -96,8 +135,9 @@ public final class OwnerWatchdog {
     }
 
     /**
-     * Ends the lease once the group is stopped: closes the pipe and reaps the watchdog, which exits
-     * on its own when runsvdir has exited.
+     * Ends the lease: closes the pipe and reaps the watchdog. After a stop it has already exited or
+     * is about to; otherwise EOF makes it tear down whatever of the group still runs (a start that
+     * failed halfway relies on that).
      */
     public static void release(Path groupDir) {
         Process p = OWNED.remove(groupDir);
@@ -110,7 +150,8 @@ public final class OwnerWatchdog {
             // Already closed: the watchdog has exited.
         }
         try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            // The teardown TERMs, waits up to 2 s and KILLs; give it that and a margin.
+            if (!p.waitFor(6, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Process liveness that does not count zombies as alive, and the identity check done before any
@@ -63,6 +64,44 @@ public final class Processes {
         return find(pid, startMillis)
                 .filter(Processes::isOwnedByThisUser)
                 .filter(h -> belongsTo(h, groupDir.toAbsolutePath().normalize()));
+    }
+
+    /**
+     * A process runit supervises for the group in {@code groupDir}, from a pid runit recorded
+     * ({@code supervise/pid} or {@code supervise/status}): it runs, started at {@code startMillis},
+     * belongs to this user, and either names the group dir in its command line or working dir (as
+     * {@link #findInGroup} requires), or is a child of one of the group's runsv processes. The
+     * second case is for a service whose {@code workdir} lies outside the group dir: neither its
+     * argv nor its cwd need name the group. A parent check is one read of {@code /proc/PID/stat},
+     * not a walk of the process table.
+     *
+     * @param roots pids of the group's watchdog and runsvdir, already verified with {@link
+     *     #findInGroup}: a runsv whose own cwd cannot be read (macOS) is the group's when its
+     *     parent is one of them
+     */
+    public static Optional<ProcessHandle> findSupervised(long pid, long startMillis, Path groupDir, Set<Long> roots) {
+        Path dir = groupDir.toAbsolutePath().normalize();
+        return find(pid, startMillis)
+                .filter(Processes::isOwnedByThisUser)
+                .filter(h -> belongsTo(h, dir)
+                        || h.parent().filter(p -> isGroupRunsv(p, dir, roots)).isPresent());
+    }
+
+    /**
+     * Whether {@code h} is a runsv of the group: runsv, this user's, and working in the group dir
+     * (runsvdir starts each runsv in its service dir) or a child of the group's verified runsvdir
+     * or watchdog.
+     */
+    public static boolean isGroupRunsv(ProcessHandle h, Path groupDir, Set<Long> roots) {
+        boolean runsv = h.info()
+                .command()
+                .map(c -> c.equals("runsv") || c.endsWith("/runsv"))
+                .orElse(false);
+        return runsv
+                && isRunning(h)
+                && isOwnedByThisUser(h)
+                && (belongsTo(h, groupDir.toAbsolutePath().normalize())
+                        || h.parent().map(p -> roots.contains(p.pid())).orElse(false));
     }
 
     /** Same user as this JVM; a process whose user cannot be read is not ours to signal. */

@@ -124,7 +124,9 @@ public final class Pruner {
                 actions.add("could not stop group " + e.id() + " whose directory " + dir + " is gone (runsvdir pid "
                         + runsvdir.get().pid() + "); its ports stay leased");
             }
-        } else if (supervisor.runsvdir().isEmpty() && supervisor.stop(stopTimeouts(layout))) {
+        } else if (supervisor.runsvdir().isEmpty()
+                && !StartLock.isHeld(layout) // a start in progress has no runsvdir.pid yet
+                && supervisor.stop(stopTimeouts(layout))) {
             registry.runsvdir(e.id(), 0);
             actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
         }

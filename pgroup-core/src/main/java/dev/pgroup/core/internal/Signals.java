@@ -19,4 +19,19 @@ public final class Signals {
         pids.forEach(pid -> command.add(Long.toString(pid)));
         return Spawning.runQuietly(command);
     }
+
+    /**
+     * Sends {@code signal} to every process of each process group led by one of {@code leaders}
+     * ({@code kill -s SIGNAL -- -pgid...}). runsvdir -P makes each runsv lead a process group that
+     * its service, svlogd and their children share unless they left it, so this reaches a
+     * service's orphans without reading the process table. True when kill succeeded for every one.
+     */
+    public static boolean sendToGroups(String signal, List<Long> leaders) {
+        if (leaders.isEmpty()) {
+            return true;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-s", signal, "--"));
+        leaders.forEach(pid -> command.add("-" + pid));
+        return Spawning.runQuietly(command);
+    }
 }

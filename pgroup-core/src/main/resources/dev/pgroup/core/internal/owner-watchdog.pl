@@ -1,26 +1,41 @@
-# pgroup owner watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR
+# pgroup watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR
 #
-# Runs `RUNSVDIR -P GROUP_DIR` as its child and prints the child's pid. Its stdin is a pipe whose
-# write end the owning JVM holds:
+# Runs `RUNSVDIR -P GROUP_DIR` as its child and prints "<runsvdir pid> <subreaper 1|0>". Its stdin is
+# a pipe whose write end the JVM that starts the group holds:
 #   - a line "hup" makes it send HUP to runsvdir (pgroup's stop; the JVM cannot send HUP itself);
-#   - EOF means the owner is gone, even after SIGKILL: it tears the whole group down;
-#   - when runsvdir exits (after a stop), it exits too.
-# Each runsv leads a process group of its own (runsvdir -P), holding runsv, the service and svlogd,
-# so signalling the process groups reaches every process of the group.
+#   - a line "detach" ends the lease: the group outlives that JVM (the CLI's detached groups, once
+#     their start succeeded);
+#   - EOF before "detach" means the owner is gone, even after SIGKILL, or its start failed: it tears
+#     the whole group down;
+#   - TERM tears the group down too;
+#   - it exits once runsvdir has exited and it has no child left.
+#
+# On Linux it makes itself a child subreaper: a service's double-forked, setsid or otherwise
+# orphaned children are re-parented to it, not to init, so they stay findable as its descendants
+# (pgroup's stop kills them) and it reaps them. Elsewhere (macOS) orphans go to launchd; what still
+# reaches them is the process group: runsvdir -P puts each runsv in a session and process group of
+# its own, which its service, svlogd and every child that did not call setsid(2) or setpgid(2)
+# share. A child that did escape its process group is out of reach there.
 use strict;
 use warnings;
+use Config;
 
-# No `use POSIX`: loading it costs ~20 ms, a tenth of a whole group lifecycle. WNOHANG is 1 on
-# Linux and macOS.
+# No `use POSIX` in the watchdog itself: loading it costs ~20 ms, a tenth of a whole group
+# lifecycle. WNOHANG is 1 on Linux and macOS.
 use constant WNOHANG => 1;
 
 my ($runsvdir, $dir) = @ARGV;
 $| = 1;
+
+# A process group of its own: Ctrl-C or a hang-up aimed at the owner's terminal is the owner's
+# business (it stops the group, or its death closes the pipe), and a detached group survives the
+# shell that started it.
+setpgrp(0, 0);
+my $subreaper = become_subreaper();
+
 my $child = fork();
 die "pgroup watchdog: fork: $!\n" unless defined $child;
 if ($child == 0) {
-    # A process group of its own: Ctrl-C in the owner's terminal reaches the owner and this
-    # watchdog, never runsvdir, whose death by SIGINT would orphan its runsv processes.
     setpgrp(0, 0);
     # The JVM blocks SIGQUIT in its threads, and a child inherits the mask through every exec:
     # services would never see QUIT (nginx's and gunicorn's graceful stop). Start them clean.
@@ -31,77 +46,115 @@ if ($child == 0) {
     open(STDOUT, '>&', \*STDERR);    # never write into the owner's pipe
     exec($runsvdir, '-P', $dir) or do { print STDERR "pgroup watchdog: cannot exec $runsvdir: $!\n"; exit 111 };
 }
-print "$child\n";
+print "$child $subreaper\n";
+open(STDOUT, '>&', \*STDERR);        # the owner reads one line; a detached owner reads nothing more
 
-my $child_exited = 0;
-$SIG{CHLD} = sub { $child_exited = 1 if waitpid($child, WNOHANG) == $child };
+my ($runsvdir_exited, $detached, $teardown, $stdin_open) = (0, 0, 0, 1);
+$SIG{CHLD} = sub { };     # interrupts select, so exits are seen at once
 $SIG{HUP} = 'IGNORE';
-$SIG{INT} = 'IGNORE';   # Ctrl-C reaches the whole foreground process group; the owner decides.
+$SIG{INT} = 'IGNORE';     # the owner decides
+$SIG{PIPE} = 'IGNORE';
+$SIG{TERM} = sub { $teardown = 1 };
 
-my $input = '';
-while (1) {
-    exit 0 if $child_exited || waitpid($child, WNOHANG) == $child;
+while (!$teardown) {
+    my $children_left = reap();
+    exit 0 if $runsvdir_exited && !$children_left;
+    # After runsvdir is gone only a stop is finishing: look often, so the stopper's wait is short.
+    my $timeout = $runsvdir_exited ? 0.01 : 0.5;
+    if (!$stdin_open) {
+        select(undef, undef, undef, $timeout);
+        next;
+    }
     my $rin = '';
     vec($rin, fileno(STDIN), 1) = 1;
-    my $ready = select(my $rout = $rin, undef, undef, 0.5);
-    next if $ready <= 0;    # timeout or EINTR (SIGCHLD)
+    my $ready = select(my $rout = $rin, undef, undef, $timeout);
+    next if $ready <= 0;    # timeout or EINTR (SIGCHLD, TERM)
     my $got = sysread(STDIN, my $buf, 256);
-    last if !defined($got) || $got == 0;    # the owner is gone
-    $input .= $buf;
-    while ($input =~ s/^([^\n]*)\n//) {
-        kill('HUP', $child) if $1 eq 'hup';
+    if (!defined($got) || $got == 0) {
+        last unless $detached;    # the owner is gone, or its start failed
+        $stdin_open = 0;
+        next;
+    }
+    foreach my $line (split(/\n/, $buf)) {
+        kill('HUP', $child) if $line eq 'hup' && !$runsvdir_exited;
+        $detached = 1 if $line eq 'detach';
     }
 }
 
-# The owner died without stopping the group: stop everything it left.
-my @groups = runsv_children($child);
-kill('TERM', $child);    # runsvdir exits at once on TERM and restarts nothing
-waitpid($child, 0);
-kill('-TERM', @groups) if @groups;
-my $deadline = time() + 2;
-while (time() < $deadline && live_groups(@groups)) {
-    select(undef, undef, undef, 0.02);
-}
-my @left = live_groups(@groups);
-kill('-KILL', @left) if @left;
+# The owner died, its start failed, or someone sent TERM: stop everything of the group.
+teardown();
 exit 0;
 
-# Those of the process groups that still have a live member. On Linux zombies do not count: a
-# process whose parent died waits for PID 1 to reap it, which in a container may take long.
-sub live_groups {
-    my %wanted = map { $_ => 1 } @_;
-    return grep { kill(0, -$_) } @_ unless -d '/proc/self';
-    my %live;
-    opendir(my $d, '/proc') or return ();
-    for my $pid (grep { /^\d+$/ } readdir($d)) {
-        open(my $f, '<', "/proc/$pid/stat") or next;
-        my $stat = <$f>;
-        close($f);
-        next unless defined $stat && $stat =~ /\)\s+(\S+)\s+\d+\s+(\d+)/;
-        $live{$2} = 1 if $1 ne 'Z' && $wanted{$2};
+# Reaps every child that exited (orphans too, as a subreaper); returns whether any child is left.
+sub reap {
+    while (1) {
+        my $pid = waitpid(-1, WNOHANG);
+        return 1 if $pid == 0;
+        return 0 if $pid < 0;
+        $runsvdir_exited = 1 if $pid == $child;
     }
-    closedir($d);
-    return grep { $live{$_} } @_;
 }
 
-# The pids of runsvdir's children (the runsv processes): /proc on Linux, ps elsewhere.
-sub runsv_children {
-    my ($parent) = @_;
-    my @pids;
+sub teardown {
+    my @pids = descendants($$);
+    kill('TERM', $child) unless $runsvdir_exited;    # exits at once and restarts nothing
+    # TERM every process, and every process group a descendant leads (each runsv's, on macOS the
+    # only way to reach an orphan).
+    kill('TERM', @pids) if @pids;
+    kill('-TERM', @pids) if @pids;
+    my $deadline = time() + 2;
+    while (time() < $deadline && reap()) {
+        select(undef, undef, undef, 0.02);
+        last if !$subreaper && !grep { kill(0, $_) || kill(0, -$_) } @pids;
+    }
+    my @left = (descendants($$), @pids);
+    kill('KILL', @left);
+    kill('-KILL', @left);
+    $deadline = time() + 2;
+    while (time() < $deadline && reap()) {
+        select(undef, undef, undef, 0.02);
+    }
+}
+
+# Every descendant of $root: /proc on Linux, ps elsewhere. Used only to tear down, never per poll.
+sub descendants {
+    my ($root) = @_;
+    my %children;
     if (-d '/proc/self') {
         opendir(my $d, '/proc') or return ();
         for my $pid (grep { /^\d+$/ } readdir($d)) {
             open(my $f, '<', "/proc/$pid/stat") or next;
             my $stat = <$f>;
             close($f);
-            next unless defined $stat && $stat =~ /\)\s+\S+\s+(\d+)/;
-            push(@pids, $pid) if $1 == $parent;
+            next unless defined $stat && $stat =~ /\)\s+(\S+)\s+(\d+)/;
+            push(@{$children{$2}}, $pid) if $1 ne 'Z';
         }
         closedir($d);
     } else {
         for (`ps -A -o pid= -o ppid=`) {
-            push(@pids, $1) if /^\s*(\d+)\s+(\d+)/ && $2 == $parent;
+            push(@{$children{$2}}, $1) if /^\s*(\d+)\s+(\d+)/;
         }
     }
-    return @pids;
+    my @out;
+    my @todo = ($root);
+    while (@todo) {
+        my $p = shift(@todo);
+        for my $c (@{$children{$p} || []}) {
+            push(@out, $c);
+            push(@todo, $c);
+        }
+    }
+    return @out;
+}
+
+# prctl(PR_SET_CHILD_SUBREAPER, 1) through syscall(2): the numbers are fixed by each ABI, and `use
+# POSIX` or a compiled module would cost more than the whole watchdog. 1 if it worked, else 0.
+sub become_subreaper {
+    return 0 unless $^O eq 'linux';
+    my %sys_prctl = (x86_64 => 157, aarch64 => 167, i386 => 172, arm => 172);
+    my ($arch) = $Config{archname} =~ /^(x86_64|aarch64|arm|i[3-6]86)/;
+    return 0 unless defined $arch;
+    $arch = 'i386' if $arch =~ /^i[3-6]86$/;
+    my $PR_SET_CHILD_SUBREAPER = 36;
+    return syscall($sys_prctl{$arch}, $PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 1 : 0;
 }
