@@ -614,9 +614,16 @@ public class FaultsBench {
         command.addAll(List.of(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "dev.pgroup.core.OwnerChild", base.toString(), database.toString(),
                 DEFS.resolve("redis-pair").toString(), "1", "start"));
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // unshare says "sigprocmask unblock failed" when its child is killed: kept out of the table.
+        Path err = Files.createDirectories(work.resolve("c5")).resolve("child-" + i + ".err");
+        Process child = new ProcessBuilder(command).redirectError(err.toFile()).start();
         try (PGroupEngine host = engine(base)) {
-            Manifest cm = Manifest.read(readManifests(child).get(0));
+            Manifest cm;
+            try {
+                cm = Manifest.read(readManifests(child).get(0));
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + ": " + Files.readString(err), e);
+            }
             String id = cm.groupId();
             ProcessHandle jvm = child.toHandle().descendants()
                     .filter(h -> h.info().command().orElse("").endsWith("/java"))
@@ -624,10 +631,11 @@ public class FaultsBench {
                     .orElseThrow();
             // The group's lasting processes, not a readiness probe or watchdog helper that ends by itself.
             List<ProcessHandle> childProcesses = jvm.descendants()
-                    .filter(h -> h.info().command().orElse("").matches(".*/(runsvdir|runsv|svlogd|redis-server)"))
+                    .filter(h -> Set.of("runsvdir", "runsv", "svlogd", "redis-server").contains(program(h)))
                     .toList();
             if (childProcesses.size() < 7) {
-                System.out.println("  only " + childProcesses.size() + " processes of the namespace's group found");
+                System.out.println("  only " + childProcesses.size() + " processes of the namespace's group found: "
+                        + jvm.descendants().map(h -> h.info().command().orElse("?") + " " + cmdline(h)).toList());
             }
             Set<Integer> childPorts = portsOf(cm);
             Group hg = host.create(DEFS.resolve("redis-pair"));
@@ -714,11 +722,11 @@ public class FaultsBench {
                 }
             }
             Path dir = g.directory();
-            Set<Long> runsvdirs = ConcurrentHashMap.newKeySet();
+            Map<Long, String> runsvdirs = new ConcurrentHashMap<>();
             AtomicBoolean racing = new AtomicBoolean(true);
             Thread sampler = new Thread(() -> { // every runsvdir launched for the dir, even one killed again
                 do {
-                    runsvdirsOf(dir).forEach(h -> runsvdirs.add(h.pid()));
+                    runsvdirsOf(dir).forEach(h -> runsvdirs.computeIfAbsent(h.pid(), pid -> describe(h)));
                 } while (racing.get());
             });
             sampler.start();
@@ -734,7 +742,7 @@ public class FaultsBench {
             }
             racing.set(false);
             sampler.join();
-            runsvdirsOf(dir).forEach(h -> runsvdirs.add(h.pid()));
+            runsvdirsOf(dir).forEach(h -> runsvdirs.computeIfAbsent(h.pid(), pid -> describe(h)));
             trials++;
             long odd = answers.entrySet().stream()
                     .filter(e -> !e.getKey().equals("ok") && !e.getKey().contains("already"))
@@ -742,6 +750,8 @@ public class FaultsBench {
                     .sum();
             if (runsvdirs.size() != 1 || odd > 0 || !answers.containsKey("ok")) {
                 System.out.println("  " + runsvdirs.size() + " runsvdirs launched, answers " + answers);
+                runsvdirs.forEach((pid, what) -> System.out.println("    " + what + (ProcessHandle.of(pid)
+                        .filter(Processes::isRunning).isPresent() ? ", runs" : ", ended")));
             }
             count("runsvdirs beyond one", Math.max(0, runsvdirs.size() - 1));
             count("odd answers", odd + (answers.containsKey("ok") ? 0 : 1));
@@ -755,9 +765,22 @@ public class FaultsBench {
         }
     }
 
+    /** The name argv[0] gives (Debian's redis-server is a link to redis-check-rdb). */
+    static String program(ProcessHandle h) {
+        String argv0 = cmdline(h).split(" ")[0];
+        return argv0.substring(argv0.lastIndexOf('/') + 1);
+    }
+
+    static String describe(ProcessHandle h) {
+        return "pid " + h.pid() + " parent " + h.parent().map(p -> p.pid() + " " + cmdline(p)).orElse("?")
+                + " started " + h.info().startInstant().orElse(null);
+    }
+
+    /** Running runsvdirs of the dir; not a runsvdir's child between its fork and its exec of runsv. */
     static List<ProcessHandle> runsvdirsOf(Path dir) {
         return ProcessHandle.allProcesses()
                 .filter(h -> h.info().command().orElse("").endsWith("/runsvdir"))
+                .filter(h -> !h.parent().map(p -> p.info().command().orElse("").endsWith("/runsvdir")).orElse(false))
                 .filter(h -> cmdline(h).contains(dir.toString()))
                 .filter(Processes::isRunning)
                 .toList();
@@ -980,14 +1003,14 @@ public class FaultsBench {
             Group g = engine.create(DEFS.resolve("redis-single"));
             Manifest m = g.manifest();
             Path filler = mount.resolve("filler");
-            fill(filler, i * 4096L); // from no room at all to a few pages, so start fails at different steps
+            fill(filler, i * 8192L); // from no room at all to a few pages, so start fails at different steps
             boolean failed = false;
             try {
                 g.start(Duration.ofSeconds(10));
                 count("starts that succeeded", 1);
             } catch (RuntimeException e) {
                 failed = true;
-                System.out.println("  " + (i * 4) + " KB free: " + firstLine(e));
+                System.out.println("  " + (i * 8) + " KB free: " + firstLine(e));
                 if (!(e instanceof PGroupException)) {
                     count("untyped errors", 1);
                 }
