@@ -9,10 +9,8 @@ unrelated=${1:-0}
 shift || true
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(200 1000)
-mvn -B -q -o compile -pl pgroup-runtime,pgroup-core
-cp=$(mktemp)
-mvn -B -q -o dependency:build-classpath -pl pgroup-core -Dmdep.outputFile="$cp" -Dmdep.includeScope=runtime \
-    -Dmdep.excludeArtifactIds=pgroup-runtime >/dev/null
+source bench/classpath.sh
+cp=$(pgroup_classpath)
 ulimit -n 65536 2>/dev/null || true
-exec java -cp "pgroup-core/target/classes:pgroup-runtime/target/classes:$(cat "$cp")" bench/BigGroupBench.java \
+exec java -cp "$cp" bench/BigGroupBench.java \
     "$unrelated" "${sizes[@]}"

@@ -5,9 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-30}
-cp=$(mktemp)
-trap 'rm -f "$cp"' EXIT
-mvn -B -q -o package dependency:build-classpath -DskipTests -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$cp" -pl pgroup-runtime,pgroup-core >/dev/null
-java -cp "pgroup-core/target/classes:pgroup-runtime/target/classes:$(cat "$cp")" \
-  bench/SocketPassingBench.java "$rounds" examples/socket-passing/lighttpd
+source bench/classpath.sh
+java -cp "$(pgroup_classpath)" bench/SocketPassingBench.java "$rounds" examples/socket-passing/lighttpd

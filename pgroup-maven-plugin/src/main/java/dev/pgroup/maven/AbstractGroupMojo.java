@@ -68,26 +68,7 @@ public abstract class AbstractGroupMojo extends AbstractPGroupMojo {
         if (found.isPresent()) {
             return found.get();
         }
-        StringBuilder s = new StringBuilder("pgroup: ")
-                .append(goal())
-                .append(" found no group created earlier in this build for <group>")
-                .append(definitionDir())
-                .append("</group>");
-        if (name != null) {
-            s.append(" <name>").append(name).append("</name>");
-        }
-        s.append(": run the create goal first, in an <execution> with the same <group> and <name>");
-        var others = buildGroups().ofProject(projectKey());
-        if (!others.isEmpty()) {
-            s.append(". This build created:");
-            others.forEach(g -> s.append(" '")
-                    .append(g.group().name())
-                    .append("' from ")
-                    .append(g.definitionDir())
-                    .append(" (execution ")
-                    .append(g.executionId())
-                    .append(");"));
-        }
-        throw new MojoFailureException(s.toString());
+        throw new MojoFailureException(Messages.noGroupCreatedEarlier(
+                goal(), definitionDir(), name, buildGroups().ofProject(projectKey())));
     }
 }

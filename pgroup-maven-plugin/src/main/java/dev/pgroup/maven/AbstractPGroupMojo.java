@@ -146,12 +146,4 @@ public abstract class AbstractPGroupMojo extends AbstractMojo {
     protected final Path baseDir() {
         return baseDir.toPath().toAbsolutePath().normalize();
     }
-
-    protected static String processCount(int n) {
-        return n == 1 ? "1 process" : n + " processes";
-    }
-
-    protected static String millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000 + " ms";
-    }
 }

@@ -36,6 +36,19 @@ public abstract class AbstractStopMojo extends AbstractLifecycleMojo {
         return TestResults.failure(summaryFile.toPath(), buildStart);
     }
 
+    /** When this build's integration tests failed: prints every process's log tail and says why. */
+    protected final Optional<String> showLogsIfTestsFailed(ManagedGroup managed) {
+        Optional<String> failure = testFailure();
+        failure.ifPresent(why -> showLogs(managed, why));
+        return failure;
+    }
+
+    /** Stops the group; a log streamed with showLogs then ends with what the processes wrote while stopping. */
+    protected static void stop(ManagedGroup managed) {
+        managed.group().stop();
+        managed.stopStreaming();
+    }
+
     /** Prints each process's log tail, once per group. */
     protected final void showLogs(ManagedGroup managed, String why) {
         if (managed.logsShown()) {

@@ -127,13 +127,12 @@ final class BuildGroups {
     }
 
     /** Passes every event on, and cleans up after a failed project and at the end of the session. */
-    private static final class CleanupListener implements ExecutionListener {
-        private final ExecutionListener delegate;
+    private static final class CleanupListener extends ForwardingExecutionListener {
         private final MavenSession session;
         private final BuildGroups groups;
 
         CleanupListener(ExecutionListener delegate, MavenSession session, BuildGroups groups) {
-            this.delegate = delegate;
+            super(delegate);
             this.session = session;
             this.groups = groups;
         }
@@ -142,9 +141,7 @@ final class BuildGroups {
         public void projectFailed(ExecutionEvent event) {
             groups.terminate(AbstractPGroupMojo.projectKey(event.getProject()), System.out)
                     .forEach(System.out::println);
-            if (delegate != null) {
-                delegate.projectFailed(event);
-            }
+            super.projectFailed(event);
         }
 
         @Override
@@ -154,114 +151,7 @@ final class BuildGroups {
             } finally {
                 forget(session, groups);
             }
-            if (delegate != null) {
-                delegate.sessionEnded(event);
-            }
-        }
-
-        @Override
-        public void projectDiscoveryStarted(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.projectDiscoveryStarted(event);
-            }
-        }
-
-        @Override
-        public void sessionStarted(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.sessionStarted(event);
-            }
-        }
-
-        @Override
-        public void projectSkipped(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.projectSkipped(event);
-            }
-        }
-
-        @Override
-        public void projectStarted(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.projectStarted(event);
-            }
-        }
-
-        @Override
-        public void projectSucceeded(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.projectSucceeded(event);
-            }
-        }
-
-        @Override
-        public void mojoSkipped(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.mojoSkipped(event);
-            }
-        }
-
-        @Override
-        public void mojoStarted(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.mojoStarted(event);
-            }
-        }
-
-        @Override
-        public void mojoSucceeded(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.mojoSucceeded(event);
-            }
-        }
-
-        @Override
-        public void mojoFailed(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.mojoFailed(event);
-            }
-        }
-
-        @Override
-        public void forkStarted(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.forkStarted(event);
-            }
-        }
-
-        @Override
-        public void forkSucceeded(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.forkSucceeded(event);
-            }
-        }
-
-        @Override
-        public void forkFailed(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.forkFailed(event);
-            }
-        }
-
-        @Override
-        public void forkedProjectStarted(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.forkedProjectStarted(event);
-            }
-        }
-
-        @Override
-        public void forkedProjectSucceeded(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.forkedProjectSucceeded(event);
-            }
-        }
-
-        @Override
-        public void forkedProjectFailed(ExecutionEvent event) {
-            if (delegate != null) {
-                delegate.forkedProjectFailed(event);
-            }
+            super.sessionEnded(event);
         }
     }
 }

@@ -78,8 +78,8 @@ public class CreateMojo extends AbstractLifecycleMojo {
         groups.add(managed);
         export(managed);
         getLog().info("pgroup: created " + group.id() + " ("
-                + processCount(group.processes().size()) + "; ports " + describePorts(group.ports()) + ") in "
-                + millisSince(t0));
+                + Messages.processCount(group.processes().size()) + "; ports " + describePorts(group.ports()) + ") in "
+                + Messages.millisSince(t0));
         getLog().debug("pgroup: group directory " + group.directory());
     }
 

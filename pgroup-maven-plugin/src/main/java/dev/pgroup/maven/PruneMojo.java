@@ -54,7 +54,7 @@ public class PruneMojo extends AbstractPGroupMojo {
             for (String action : report.actions()) {
                 getLog().info("pgroup: " + action);
             }
-            getLog().info("pgroup: pruned " + report.actions().size() + " leftover(s) in " + millisSince(t0)
+            getLog().info("pgroup: pruned " + report.actions().size() + " leftover(s) in " + Messages.millisSince(t0)
                     + " (database " + engine.database() + ", base dir " + engine.baseDir() + ")");
         }
     }

@@ -76,7 +76,7 @@ public class StartMojo extends AbstractLifecycleMojo {
                     "pgroup: " + e.getMessage() + "\n  the group's files are kept in " + group.directory(), e);
         }
         getLog().info("pgroup: started " + group.id() + " ("
-                + processCount(group.processes().size()) + ") in " + millisSince(t0));
+                + Messages.processCount(group.processes().size()) + ") in " + Messages.millisSince(t0));
         if (!logs.isEmpty()) {
             getLog().info("pgroup: showing the logs of " + String.join(", ", logs.keySet()) + " until stop");
             managed.streamLogs(logs, line -> getLog().info(line));

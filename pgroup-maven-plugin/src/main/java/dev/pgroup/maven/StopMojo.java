@@ -1,7 +1,6 @@
 package dev.pgroup.maven;
 
 import dev.pgroup.core.Group;
-import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
@@ -27,11 +26,9 @@ public class StopMojo extends AbstractStopMojo {
     protected void executeMojo() throws MojoFailureException {
         ManagedGroup managed = requireGroup();
         Group group = managed.group();
-        Optional<String> failure = testFailure();
-        failure.ifPresent(why -> showLogs(managed, why));
+        showLogsIfTestsFailed(managed);
         long t0 = System.nanoTime();
-        group.stop();
-        managed.stopStreaming();
-        getLog().info("pgroup: stopped " + group.id() + " in " + millisSince(t0));
+        stop(managed);
+        getLog().info("pgroup: stopped " + group.id() + " in " + Messages.millisSince(t0));
     }
 }

@@ -1,7 +1,6 @@
 package dev.pgroup.maven;
 
 import dev.pgroup.core.Group;
-import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
@@ -27,11 +26,9 @@ public class TerminateMojo extends AbstractStopMojo {
     protected void executeMojo() throws MojoFailureException {
         ManagedGroup managed = requireGroup();
         Group group = managed.group();
-        Optional<String> failure = testFailure();
         long t0 = System.nanoTime();
-        if (failure.isPresent()) {
-            showLogs(managed, failure.get());
-            group.stop();
+        if (showLogsIfTestsFailed(managed).isPresent()) {
+            stop(managed);
             buildGroups().remove(managed);
             managed.release();
             getLog().warn("pgroup: kept the files of " + group.id() + " for debugging in " + group.directory()
@@ -42,8 +39,7 @@ public class TerminateMojo extends AbstractStopMojo {
         }
         int ports = group.ports().values().stream().mapToInt(m -> m.size()).sum();
         if (managed.isStreamingLogs()) {
-            group.stop(); // so that the streamed log ends with what the processes wrote while stopping
-            managed.stopStreaming();
+            stop(managed);
         }
         try {
             group.terminate();
@@ -53,7 +49,7 @@ public class TerminateMojo extends AbstractStopMojo {
             unexport(managed);
         }
         getLog().info("pgroup: terminated " + group.id() + " (" + ports + " ports released, files deleted) in "
-                + millisSince(t0));
+                + Messages.millisSince(t0));
     }
 
     private void unexport(ManagedGroup managed) {
