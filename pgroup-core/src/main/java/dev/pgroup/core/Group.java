@@ -40,7 +40,7 @@ public final class Group implements AutoCloseable {
     /** The stop_timeout of each process is in the files; a group without them gets this. */
     private static final Duration FILELESS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
-    private final PGroupEngine engine;
+    private final GroupRegistry registry;
     private final String id;
     private final String name;
     private final GroupLayout layout;
@@ -52,13 +52,24 @@ public final class Group implements AutoCloseable {
 
     private final boolean detached;
 
-    Group(PGroupEngine engine, String id, String name, GroupLayout layout, Runit runit, boolean detached) {
-        this.engine = engine;
+    /**
+     * @param registry where start records the runsvdir and terminate forgets the group
+     * @param environment the environment runsvdir and the processes inherit
+     */
+    Group(
+            GroupRegistry registry,
+            Map<String, String> environment,
+            String id,
+            String name,
+            GroupLayout layout,
+            Runit runit,
+            boolean detached) {
+        this.registry = registry;
         this.detached = detached;
         this.id = id;
         this.name = name;
         this.layout = layout;
-        this.supervisor = new Supervisor(runit, layout, engine.environment());
+        this.supervisor = new Supervisor(runit, layout, environment);
     }
 
     /** The node-unique id, e.g. {@code cache-myhost-k3f9qz}. */
@@ -186,7 +197,7 @@ public final class Group implements AutoCloseable {
             Map<String, Long> pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(deadline);
             // After the wait, not before: the registry is for list and prune, which read the pid file
             // too, and a database write is a millisecond or more of a start that may take twenty.
-            engine.registry().runsvdir(id, runsvdir.pid());
+            registry.runsvdir(id, runsvdir.pid());
             Manifest m = manifest();
             List<Manifest.ProcessInfo> processes = new ArrayList<>();
             m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
@@ -294,7 +305,7 @@ public final class Group implements AutoCloseable {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
         if (supervisor.stop(timeouts)) {
-            engine.registry().runsvdir(id, 0);
+            registry.runsvdir(id, 0);
         }
     }
 
@@ -317,7 +328,7 @@ public final class Group implements AutoCloseable {
             stopWithoutFiles(); // its ports stay leased while it runs
         }
         try {
-            engine.registry().remove(id);
+            registry.remove(id);
         } catch (RuntimeException e) {
             failure = addTo(failure, e);
         }
@@ -337,7 +348,7 @@ public final class Group implements AutoCloseable {
      * runsvdir pid the registry holds, verified by start time, uid and command line.
      */
     private void stopWithoutFiles() {
-        engine.registry().find(id).flatMap(GroupRegistry.Entry::runsvdir).ifPresent(runsvdir -> {
+        registry.find(id).flatMap(GroupRegistry.Entry::runsvdir).ifPresent(runsvdir -> {
             if (!ProcessTreeStop.stop(layout.directory(), runsvdir, FILELESS_STOP_TIMEOUT)) {
                 throw new PGroupException("cannot stop group " + id + ": its directory " + layout.directory()
                         + " is gone, and processes under its runsvdir (pid " + runsvdir.pid()

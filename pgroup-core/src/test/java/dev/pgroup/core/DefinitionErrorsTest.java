@@ -513,4 +513,23 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
         assertThat(e.process()).contains("web");
         assertThat(e.getMessage()).contains("must be \"never\"");
     }
+
+    @Test
+    void aDefinitionErrorIsReportedWithoutRunitInstalled() throws IOException {
+        Path emptyPath = Files.createDirectories(tmp.resolve("no-programs"));
+        Files.writeString(definition.resolve("group.toml"), VALID_PROCESS + "comand = [\"x\"]\n");
+        try (PGroupEngine withoutRunit = PGroupEngine.builder()
+                .baseDir(base)
+                .database(tmp.resolve("db/leases.db"))
+                .environment(Map.of("PATH", emptyPath.toString()))
+                .build()) {
+            // The definition is parsed before runit is looked for: a TOML mistake needs no runit.
+            DefinitionException e =
+                    catchThrowableOfType(DefinitionException.class, () -> withoutRunit.create(definition));
+
+            assertThat(e).isNotNull();
+            assertThat(e.key()).contains("comand");
+            assertThat(e.getMessage()).doesNotContain("runit is not installed");
+        }
+    }
 }

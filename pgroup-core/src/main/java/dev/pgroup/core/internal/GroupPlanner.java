@@ -257,7 +257,7 @@ public final class GroupPlanner {
     }
 
     /** The program exists and can be run: checked at create, as a missing one would only fail at start. */
-    public static void requireExecutable(
+    private static void requireExecutable(
             GroupDefinition definition, ProcessDefinition p, Path program, String lineKey, String key) {
         if (!Files.isExecutable(program) || Files.isDirectory(program)) {
             throw new DefinitionException(
@@ -266,6 +266,30 @@ public final class GroupPlanner {
                     p.name(),
                     key,
                     "program " + program + " does not exist or is not executable");
+        }
+    }
+
+    /**
+     * Makes a process's dir ready for its service files: the dir itself, its templates and files,
+     * its workdir, and a check that its program can run, now rather than at start.
+     */
+    public void prepareProcessDir(ProcessDefinition p, ProcessPlan plan) throws IOException {
+        Files.createDirectories(plan.serviceDir());
+        writeFiles(p);
+        prepareWorkdir(p, plan);
+        requireExecutable(definition, p, Path.of(plan.command().get(0)), "command", "command[0]");
+    }
+
+    /** A workdir inside the process dir is created; one elsewhere must exist, as the user's own dir. */
+    private void prepareWorkdir(ProcessDefinition p, ProcessPlan plan) {
+        if (plan.workdir().startsWith(plan.serviceDir())) {
+            try {
+                Files.createDirectories(plan.workdir());
+            } catch (IOException e) {
+                throw fail(p, "workdir", "cannot create " + plan.workdir() + ": " + e);
+            }
+        } else if (!Files.isDirectory(plan.workdir())) {
+            throw fail(p, "workdir", "directory " + plan.workdir() + " does not exist");
         }
     }
 
