@@ -6,9 +6,9 @@ import dev.pgroup.core.internal.FileTrees;
 import dev.pgroup.core.internal.GroupLayout;
 import dev.pgroup.core.internal.GroupRegistry;
 import dev.pgroup.core.internal.LogTail;
-import dev.pgroup.core.internal.ProcessDefinition;
 import dev.pgroup.core.internal.ProcessTreeStop;
 import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.ReadySpec;
 import dev.pgroup.core.internal.Runit;
 import dev.pgroup.core.internal.RuntimeSettings;
 import dev.pgroup.core.internal.StartLock;
@@ -286,7 +286,7 @@ public final class Group implements AutoCloseable {
      */
     private boolean isDone(String process) {
         return settings().processes().stream()
-                .filter(p -> p.name().equals(process) && p.ready() == ProcessDefinition.ReadySpec.Kind.EXIT)
+                .filter(p -> p.name().equals(process) && p.ready() == ReadySpec.Kind.EXIT)
                 .anyMatch(p -> SupervisedState.lastExitStatus(layout.serviceDir(process)).stream()
                         .anyMatch(status -> Integer.toString(status).equals(p.readyTarget())));
     }

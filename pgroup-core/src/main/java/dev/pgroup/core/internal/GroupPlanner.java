@@ -168,7 +168,7 @@ public final class GroupPlanner {
         if (resolved.startsWith(serviceDir) && !resolved.equals(serviceDir)) {
             Path relative = serviceDir.relativize(resolved);
             String first = relative.getName(0).toString();
-            if (DefinitionParser.RUNIT_FILES.contains(first)) {
+            if (SourceFiles.RUNIT_FILES.contains(first)) {
                 throw fail(
                         p,
                         "workdir",

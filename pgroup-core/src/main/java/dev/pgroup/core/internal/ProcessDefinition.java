@@ -72,36 +72,4 @@ public record ProcessDefinition(
             return tomlName;
         }
     }
-
-    /**
-     * A ready check as written: {@code tcp = "main"}, {@code http = "main:/health"}, {@code log =
-     * "regex"} or {@code command = [...]}.
-     *
-     * @param kind which check
-     * @param argument the port name (tcp), {@code port:path} (http) or regex (log); null for command
-     * @param command the command for {@code command} checks
-     */
-    public record ReadySpec(Kind kind, String argument, List<String> command) {
-        public static final ReadySpec NONE = new ReadySpec(Kind.NONE, null, List.of());
-        public static final ReadySpec SOCKET_PASSED = new ReadySpec(Kind.SOCKET_PASSED, null, List.of());
-
-        public ReadySpec {
-            command = List.copyOf(command);
-        }
-
-        public enum Kind {
-            NONE,
-            TCP,
-            HTTP,
-            LOG,
-            COMMAND,
-            /** A one-shot step: ready once it has exited with the status in the target. */
-            EXIT,
-            /**
-             * Not written: every port of the process is passed, so it is ready as soon as pgroup's
-             * launcher has bound them and exec'd it.
-             */
-            SOCKET_PASSED
-        }
-    }
 }

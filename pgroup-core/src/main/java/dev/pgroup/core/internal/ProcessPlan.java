@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.core.internal.ProcessDefinition.ReadySpec;
 import dev.pgroup.core.internal.ProcessDefinition.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.PGroupException;
-import dev.pgroup.core.internal.ProcessDefinition.ReadySpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

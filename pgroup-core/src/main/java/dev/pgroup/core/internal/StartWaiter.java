@@ -173,9 +173,9 @@ public final class StartWaiter {
                 boolean cameUp = t.pid == 0;
                 t.pid = s.pid();
                 long now = System.nanoTime();
-                if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.EXIT) {
+                if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                     t.ready = false; // a one-shot step is ready once it has exited, see below
-                } else if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.NONE) {
+                } else if (t.settings.ready() == ReadySpec.Kind.NONE) {
                     t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0;
                 } else if (now - t.nextCheckNanos >= 0) {
                     t.ready = t.check.isReady(deadline.remaining());
@@ -185,7 +185,7 @@ public final class StartWaiter {
             }
             case DOWN, FINISH -> {
                 if (exited(t, s)) {
-                    if (t.settings.ready() == ProcessDefinition.ReadySpec.Kind.EXIT) {
+                    if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                         return finishedOneShot(t);
                     }
                     throw new Failure(name, "exited during start" + exitStatus(name));
