@@ -3,7 +3,7 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,10 +3,10 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.GroupRegistry;
-import dev.pgroup.core.internal.OwnerLock;
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.internal.state.OwnerLock;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -72,7 +72,7 @@ class PruneTest {
             Group group = engine.create(
                     TestEngines.definition("redis-single"),
                     CreateOptions.defaults().withDetached(true));
-            dev.pgroup.core.internal.FileTrees.deleteTree(group.directory());
+            dev.pgroup.core.internal.os.FileTrees.deleteTree(group.directory());
 
             PruneReport report = engine.prune();
 

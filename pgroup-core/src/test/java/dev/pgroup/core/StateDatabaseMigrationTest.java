@@ -2,7 +2,7 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

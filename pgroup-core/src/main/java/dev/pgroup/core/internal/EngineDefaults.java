@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal;
 
+import dev.pgroup.core.internal.os.TrustedDirectory;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,7 +1,18 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.DefinitionException;
-import dev.pgroup.core.internal.Placeholders.UnknownPlaceholder;
+import dev.pgroup.core.internal.definition.GroupDefinition;
+import dev.pgroup.core.internal.definition.Placeholders;
+import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
+import dev.pgroup.core.internal.definition.ProcessDefinition;
+import dev.pgroup.core.internal.definition.SourceFiles;
+import dev.pgroup.core.internal.definition.TemplateText;
+import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.os.FilePermissions;
+import dev.pgroup.core.internal.os.Spawning;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.ProcessPlan;
+import dev.pgroup.core.internal.runit.SocketPassing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,17 @@
 package dev.pgroup.core.internal;
 
+import dev.pgroup.core.internal.definition.Names;
+import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.ProcessTreeStop;
+import dev.pgroup.core.internal.runit.Runit;
+import dev.pgroup.core.internal.runit.RuntimeSettings;
+import dev.pgroup.core.internal.runit.StartLock;
+import dev.pgroup.core.internal.runit.Supervisor;
+import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.internal.state.OwnerLock;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
