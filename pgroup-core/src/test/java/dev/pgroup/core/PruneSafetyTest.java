@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +140,7 @@ class PruneSafetyTest {
         Path link = Files.createSymbolicLink(tmp.resolve("base/dead-vm-aaaaaa"), victim.getParent());
         Process finished = new ProcessBuilder("true").start();
         finished.waitFor();
-        PortLeases.Owner dead = new PortLeases.Owner(finished.pid(), Processes.startMillis(finished.toHandle()));
+        Owner dead = new Owner(finished.pid(), Processes.startMillis(finished.toHandle()));
 
         try (PGroupEngine engine = engine("db")) {
             engine.registry().register("dead-vm-aaaaaa", "dead", link, dead);

@@ -2,6 +2,7 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class PruneTest {
     void leasesOfAnUnknownGroupAreReleased() {
         try (PGroupEngine engine = engine()) {
             List<PortLeases.Lease> ghost =
-                    engine.leases().lease("ghost-x", PortLeases.Owner.DETACHED, Map.of("web", List.of("http")));
+                    engine.leases().lease("ghost-x", Owner.DETACHED, Map.of("web", List.of("http")));
 
             PruneReport report = engine.prune();
 

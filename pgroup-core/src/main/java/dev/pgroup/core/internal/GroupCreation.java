@@ -16,6 +16,7 @@ import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.ServiceWriter;
 import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.OwnerLock;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.internal.state.StateDatabase;
@@ -102,8 +103,8 @@ public final class GroupCreation {
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
             // The creating JVM owns the row and the leases until the group is complete, even for a
             // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
-            PortLeases.Owner creator = PortLeases.Owner.currentProcess(OwnerLock.ownersDir(database.file()));
-            PortLeases.Owner owner = options.detached() ? PortLeases.Owner.DETACHED : creator;
+            Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
+            Owner owner = options.detached() ? Owner.DETACHED : creator;
             ticket.checkpoint();
             // The row and the leases in one transaction: one wait for the lock, and all or nothing.
             List<PortLeases.Lease> granted = database.write("register group " + id + " and lease its ports", c -> {

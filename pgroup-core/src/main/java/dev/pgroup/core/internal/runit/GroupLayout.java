@@ -1,10 +1,12 @@
 package dev.pgroup.core.internal.runit;
 
+import dev.pgroup.PGroup;
 import java.nio.file.Path;
 
 /**
  * Where things are inside a group directory. runsvdir treats every subdirectory whose name does not
- * start with a dot as a service, so pgroup's own files and the logs live in dot-directories.
+ * start with a dot as a service, so pgroup's own files and the logs live in dot-directories. The
+ * name of pgroup's own, {@link PGroup#STATE_DIR}, is pgroup-runtime's: tests look there too.
  *
  * <pre>
  * &lt;group dir&gt;/&lt;process&gt;/run, log/run, check, ...   runit service dir + rendered templates
@@ -20,11 +22,10 @@ import java.nio.file.Path;
  * </pre>
  */
 public record GroupLayout(Path directory) {
-    public static final String STATE_DIR = ".pgroup";
     public static final String LOGS_DIR = ".logs";
 
     public Path stateDir() {
-        return directory.resolve(STATE_DIR);
+        return directory.resolve(PGroup.STATE_DIR);
     }
 
     public Path manifest() {

@@ -26,7 +26,7 @@ public final class GroupRegistry {
             String id,
             String name,
             Path directory,
-            PortLeases.Owner owner,
+            Owner owner,
             long runsvdirPid,
             long runsvdirStart,
             Instant createdAt,
@@ -48,7 +48,7 @@ public final class GroupRegistry {
     }
 
     /** Registers a finished group; see {@link #registerCreating} for one being created. */
-    public void register(String id, String name, Path directory, PortLeases.Owner owner) {
+    public void register(String id, String name, Path directory, Owner owner) {
         insert(id, name, directory, owner, "created");
     }
 
@@ -56,11 +56,11 @@ public final class GroupRegistry {
      * Registers a group whose create has begun, owned by {@code creator} until {@link #finish}: a
      * create killed halfway then leaves a row that prune can tell from a detached group's.
      */
-    public void registerCreating(String id, String name, Path directory, PortLeases.Owner creator) {
+    public void registerCreating(String id, String name, Path directory, Owner creator) {
         insert(id, name, directory, creator, CREATING);
     }
 
-    private void insert(String id, String name, Path directory, PortLeases.Owner owner, String state) {
+    private void insert(String id, String name, Path directory, Owner owner, String state) {
         database.write("register group " + id, c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO groups"
                     + " (id, name, dir, owner_pid, owner_start, owner_lock, runsvdir_pid, state, created_at)"
@@ -83,7 +83,7 @@ public final class GroupRegistry {
      *
      * @throws dev.pgroup.core.PGroupException when the row is gone (a prune took the create for dead)
      */
-    public void finish(String id, PortLeases.Owner owner) {
+    public void finish(String id, Owner owner) {
         int updated = database.write("finish creating group " + id, c -> {
             try (PreparedStatement group = c.prepareStatement("UPDATE groups SET state = 'created',"
                             + " owner_pid = ?, owner_start = ?, owner_lock = ? WHERE id = ? AND state = '"
@@ -130,11 +130,10 @@ public final class GroupRegistry {
     /** Forgets a group and releases its port leases, in one transaction. */
     public void remove(String id) {
         database.write("release the ports of group " + id, c -> {
-            try (PreparedStatement leases = c.prepareStatement("DELETE FROM leases WHERE group_id = ?");
-                    PreparedStatement group = c.prepareStatement("DELETE FROM groups WHERE id = ?")) {
-                leases.setString(1, id);
+            int leases = PortLeases.deleteLeases(c, id);
+            try (PreparedStatement group = c.prepareStatement("DELETE FROM groups WHERE id = ?")) {
                 group.setString(1, id);
-                return leases.executeUpdate() + group.executeUpdate();
+                return leases + group.executeUpdate();
             }
         });
     }
@@ -164,7 +163,7 @@ public final class GroupRegistry {
                                 rs.getString(1),
                                 rs.getString(2),
                                 Path.of(rs.getString(3)),
-                                PortLeases.Owner.of(rs.getLong(4), rs.getLong(5), rs.getString(6), ownersDir),
+                                Owner.of(rs.getLong(4), rs.getLong(5), rs.getString(6), ownersDir),
                                 rs.getLong(7),
                                 rs.getLong(8),
                                 Instant.ofEpochMilli(rs.getLong(9)),

@@ -29,77 +29,6 @@ public final class PortLeases {
     /** One leased port. */
     public record Lease(String process, String name, int port) {}
 
-    /**
-     * Who holds a lease: a live JVM (reclaimable once it is dead), or nobody for detached groups.
-     *
-     * <p>An owner is alive while its {@link OwnerLock} file is locked, which holds across PID
-     * namespaces (a JVM in a container is pid 1 there, and pid 1 is someone else on the host). The
-     * pid and start time stay for display and for rows of older versions, which have no lock.
-     *
-     * @param lock the owner's lock file, or null for a detached owner or a row of an older version
-     */
-    public record Owner(long pid, long startMillis, Path lock) {
-        public static final Owner DETACHED = new Owner(0, 0, null);
-
-        /** An owner known only by pid and start time, as older versions recorded it. */
-        public Owner(long pid, long startMillis) {
-            this(pid, startMillis, null);
-        }
-
-        /**
-         * This JVM by pid and start time only. Prefer {@link #currentProcess(Path)}: a pid says
-         * nothing across PID namespaces.
-         */
-        public static Owner currentProcess() {
-            ProcessHandle self = ProcessHandle.current();
-            return new Owner(self.pid(), startMillis(self), null);
-        }
-
-        /** This JVM, alive for as long as it holds its lock file in {@code ownersDir}. */
-        public static Owner currentProcess(Path ownersDir) {
-            ProcessHandle self = ProcessHandle.current();
-            return new Owner(self.pid(), startMillis(self), OwnerLock.acquire(ownersDir));
-        }
-
-        public boolean isDetached() {
-            return pid == 0 && lock == null;
-        }
-
-        /** The lock file's name as the database stores it (the dir is the database's), or null. */
-        public String lockName() {
-            return lock == null ? null : lock.getFileName().toString();
-        }
-
-        /** The owner a database row names: its lock file is looked up in {@code ownersDir}. */
-        static Owner of(long pid, long startMillis, String lockName, Path ownersDir) {
-            return new Owner(
-                    pid,
-                    startMillis,
-                    // Only a plain name: a row never points the liveness check outside the owners dir.
-                    lockName == null || lockName.isEmpty()
-                            ? null
-                            : ownersDir.resolve(Path.of(lockName).getFileName()));
-        }
-
-        /** True when the owner is gone (a detached owner is never gone). */
-        public boolean isDead() {
-            if (isDetached()) {
-                return false;
-            }
-            if (lock != null) {
-                return !OwnerLock.isHeld(lock);
-            }
-            return ProcessHandle.of(pid)
-                    .map(h ->
-                            !h.isAlive() || (startMillis != 0 && startMillis(h) != 0 && startMillis(h) != startMillis))
-                    .orElse(true);
-        }
-
-        static long startMillis(ProcessHandle h) {
-            return h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
-        }
-    }
-
     private final StateDatabase database;
     private final int firstPort;
     private final int lastPort;
@@ -195,12 +124,18 @@ public final class PortLeases {
 
     /** Releases every lease of a group. Releasing a group with no leases is fine. */
     public int release(String groupId) {
-        return database.write("release the ports of group " + groupId, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE group_id = ?")) {
-                delete.setString(1, groupId);
-                return delete.executeUpdate();
-            }
-        });
+        return database.write("release the ports of group " + groupId, connection -> deleteLeases(connection, groupId));
+    }
+
+    /**
+     * Deletes every lease of a group in the caller's transaction: the one place a group's leases
+     * are released, by {@link #release} and by {@link GroupRegistry#remove} with the group's row.
+     */
+    static int deleteLeases(Connection connection, String groupId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE group_id = ?")) {
+            delete.setString(1, groupId);
+            return delete.executeUpdate();
+        }
     }
 
     /** The leases of a group, by process then port name. */
