@@ -1,17 +1,15 @@
 package dev.pgroup.core;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.internal.definition.ReadySpec;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.LogTail;
-import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.GroupStatus;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.StartLock;
-import dev.pgroup.core.internal.runit.SupervisedState;
 import dev.pgroup.core.internal.runit.Supervisor;
 import dev.pgroup.core.internal.start.StartWaiter;
 import dev.pgroup.core.internal.state.GroupRegistry;
@@ -19,12 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One group of processes: created, then started and stopped any number of times, then terminated.
@@ -247,48 +243,7 @@ public final class Group implements AutoCloseable {
 
     /** The state of each process, in definition order. Reads runit's files; spawns nothing. */
     public List<ProcessStatus> status() {
-        boolean running = supervisor.runsvdir().isPresent();
-        Instant now = Instant.now();
-        List<ProcessStatus> out = new ArrayList<>();
-        for (Manifest.ProcessInfo p : known().processes()) {
-            SupervisedState s = SupervisedState.read(p.directory());
-            ProcessState state;
-            long pid = 0;
-            Optional<ProcessHandle> alive =
-                    s.pid() > 0 ? Processes.find(s.pid(), s.since().toEpochMilli()) : Optional.empty();
-            switch (s.kind()) {
-                case NEVER_SUPERVISED -> state = ProcessState.HAS_NEVER_RUN;
-                case UNREADABLE -> state = ProcessState.UNKNOWN;
-                case NO_STATUS -> state = ProcessState.DOWN;
-                case RUN -> {
-                    if (alive.isPresent()) {
-                        // Alive without its runsvdir: an orphan, not a healthy group.
-                        state = running ? ProcessState.RUN : ProcessState.FAIL;
-                        pid = s.pid();
-                    } else {
-                        state = running ? ProcessState.FAIL : ProcessState.DOWN;
-                    }
-                }
-                default -> state = isDone(p.name())
-                        ? ProcessState.DONE
-                        : running && s.wantUp() ? ProcessState.FAIL : ProcessState.DOWN;
-            }
-            Duration since = s.since().equals(Instant.EPOCH) ? Duration.ZERO : Duration.between(s.since(), now);
-            out.add(new ProcessStatus(p.name(), state, pid, since.isNegative() ? Duration.ZERO : since, p.ports()));
-        }
-        return out;
-    }
-
-    /**
-     * A one-shot step that exited with the status its {@code ready = { exit = N }} expects. Its
-     * finish script records the status and then tells runsv "want down", so right after the exit
-     * runsv may still say "want up": the record decides.
-     */
-    private boolean isDone(String process) {
-        return settings().processes().stream()
-                .filter(p -> p.name().equals(process) && p.ready() == ReadySpec.Kind.EXIT)
-                .anyMatch(p -> SupervisedState.lastExitStatus(layout.serviceDir(process)).stream()
-                        .anyMatch(status -> Integer.toString(status).equals(p.readyTarget())));
+        return GroupStatus.read(known().processes(), supervisor.runsvdir().isPresent(), layout, this::settings);
     }
 
     /**
