@@ -140,7 +140,7 @@ final class Cli implements AutoCloseable {
     /** Whether the process runs: a zombie waiting for init to reap it has stopped running. */
     static boolean alive(long pid) {
         return ProcessHandle.of(pid)
-                .map(dev.pgroup.core.internal.Processes::isRunning)
+                .map(dev.pgroup.core.internal.os.Processes::isRunning)
                 .orElse(false);
     }
 

@@ -25,9 +25,9 @@ public record CreateOptions(
      *     the name came from the create options, not from {@code group.toml}
      */
     public CreateOptions {
-        if (name != null && !dev.pgroup.core.internal.Names.isValid(name)) {
-            throw new IllegalArgumentException(
-                    "the group name '" + name + "' given in the create options " + dev.pgroup.core.internal.Names.RULE);
+        if (name != null && !dev.pgroup.core.internal.definition.Names.isValid(name)) {
+            throw new IllegalArgumentException("the group name '" + name + "' given in the create options "
+                    + dev.pgroup.core.internal.definition.Names.RULE);
         }
     }
 

@@ -1,30 +1,26 @@
 package dev.pgroup.core;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.FileTrees;
-import dev.pgroup.core.internal.GroupLayout;
-import dev.pgroup.core.internal.GroupRegistry;
-import dev.pgroup.core.internal.LogTail;
-import dev.pgroup.core.internal.ProcessDefinition;
-import dev.pgroup.core.internal.ProcessTreeStop;
-import dev.pgroup.core.internal.Processes;
-import dev.pgroup.core.internal.Runit;
-import dev.pgroup.core.internal.RuntimeSettings;
-import dev.pgroup.core.internal.StartLock;
-import dev.pgroup.core.internal.StartWaiter;
-import dev.pgroup.core.internal.SupervisedState;
-import dev.pgroup.core.internal.Supervisor;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.os.LogTail;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.GroupStatus;
+import dev.pgroup.core.internal.runit.ProcessTreeStop;
+import dev.pgroup.core.internal.runit.Runit;
+import dev.pgroup.core.internal.runit.RuntimeSettings;
+import dev.pgroup.core.internal.runit.StartLock;
+import dev.pgroup.core.internal.runit.Supervisor;
+import dev.pgroup.core.internal.start.StartWaiter;
+import dev.pgroup.core.internal.state.GroupRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One group of processes: created, then started and stopped any number of times, then terminated.
@@ -40,7 +36,7 @@ public final class Group implements AutoCloseable {
     /** The stop_timeout of each process is in the files; a group without them gets this. */
     private static final Duration FILELESS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
-    private final PGroupEngine engine;
+    private final GroupRegistry registry;
     private final String id;
     private final String name;
     private final GroupLayout layout;
@@ -52,13 +48,24 @@ public final class Group implements AutoCloseable {
 
     private final boolean detached;
 
-    Group(PGroupEngine engine, String id, String name, GroupLayout layout, Runit runit, boolean detached) {
-        this.engine = engine;
+    /**
+     * @param registry where start records the runsvdir and terminate forgets the group
+     * @param environment the environment runsvdir and the processes inherit
+     */
+    Group(
+            GroupRegistry registry,
+            Map<String, String> environment,
+            String id,
+            String name,
+            GroupLayout layout,
+            Runit runit,
+            boolean detached) {
+        this.registry = registry;
         this.detached = detached;
         this.id = id;
         this.name = name;
         this.layout = layout;
-        this.supervisor = new Supervisor(runit, layout, engine.environment());
+        this.supervisor = new Supervisor(runit, layout, environment);
     }
 
     /** The node-unique id, e.g. {@code cache-myhost-k3f9qz}. */
@@ -186,7 +193,7 @@ public final class Group implements AutoCloseable {
             Map<String, Long> pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(deadline);
             // After the wait, not before: the registry is for list and prune, which read the pid file
             // too, and a database write is a millisecond or more of a start that may take twenty.
-            engine.registry().runsvdir(id, runsvdir.pid());
+            registry.runsvdir(id, runsvdir.pid());
             Manifest m = manifest();
             List<Manifest.ProcessInfo> processes = new ArrayList<>();
             m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
@@ -236,48 +243,7 @@ public final class Group implements AutoCloseable {
 
     /** The state of each process, in definition order. Reads runit's files; spawns nothing. */
     public List<ProcessStatus> status() {
-        boolean running = supervisor.runsvdir().isPresent();
-        Instant now = Instant.now();
-        List<ProcessStatus> out = new ArrayList<>();
-        for (Manifest.ProcessInfo p : known().processes()) {
-            SupervisedState s = SupervisedState.read(p.directory());
-            ProcessState state;
-            long pid = 0;
-            Optional<ProcessHandle> alive =
-                    s.pid() > 0 ? Processes.find(s.pid(), s.since().toEpochMilli()) : Optional.empty();
-            switch (s.kind()) {
-                case NEVER_SUPERVISED -> state = ProcessState.HAS_NEVER_RUN;
-                case UNREADABLE -> state = ProcessState.UNKNOWN;
-                case NO_STATUS -> state = ProcessState.DOWN;
-                case RUN -> {
-                    if (alive.isPresent()) {
-                        // Alive without its runsvdir: an orphan, not a healthy group.
-                        state = running ? ProcessState.RUN : ProcessState.FAIL;
-                        pid = s.pid();
-                    } else {
-                        state = running ? ProcessState.FAIL : ProcessState.DOWN;
-                    }
-                }
-                default -> state = isDone(p.name())
-                        ? ProcessState.DONE
-                        : running && s.wantUp() ? ProcessState.FAIL : ProcessState.DOWN;
-            }
-            Duration since = s.since().equals(Instant.EPOCH) ? Duration.ZERO : Duration.between(s.since(), now);
-            out.add(new ProcessStatus(p.name(), state, pid, since.isNegative() ? Duration.ZERO : since, p.ports()));
-        }
-        return out;
-    }
-
-    /**
-     * A one-shot step that exited with the status its {@code ready = { exit = N }} expects. Its
-     * finish script records the status and then tells runsv "want down", so right after the exit
-     * runsv may still say "want up": the record decides.
-     */
-    private boolean isDone(String process) {
-        return settings().processes().stream()
-                .filter(p -> p.name().equals(process) && p.ready() == ProcessDefinition.ReadySpec.Kind.EXIT)
-                .anyMatch(p -> SupervisedState.lastExitStatus(layout.serviceDir(process)).stream()
-                        .anyMatch(status -> Integer.toString(status).equals(p.readyTarget())));
+        return GroupStatus.read(known().processes(), supervisor.runsvdir().isPresent(), layout, this::settings);
     }
 
     /**
@@ -294,7 +260,7 @@ public final class Group implements AutoCloseable {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
         if (supervisor.stop(timeouts)) {
-            engine.registry().runsvdir(id, 0);
+            registry.runsvdir(id, 0);
         }
     }
 
@@ -317,7 +283,7 @@ public final class Group implements AutoCloseable {
             stopWithoutFiles(); // its ports stay leased while it runs
         }
         try {
-            engine.registry().remove(id);
+            registry.remove(id);
         } catch (RuntimeException e) {
             failure = addTo(failure, e);
         }
@@ -337,7 +303,7 @@ public final class Group implements AutoCloseable {
      * runsvdir pid the registry holds, verified by start time, uid and command line.
      */
     private void stopWithoutFiles() {
-        engine.registry().find(id).flatMap(GroupRegistry.Entry::runsvdir).ifPresent(runsvdir -> {
+        registry.find(id).flatMap(GroupRegistry.Entry::runsvdir).ifPresent(runsvdir -> {
             if (!ProcessTreeStop.stop(layout.directory(), runsvdir, FILELESS_STOP_TIMEOUT)) {
                 throw new PGroupException("cannot stop group " + id + ": its directory " + layout.directory()
                         + " is gone, and processes under its runsvdir (pid " + runsvdir.pid()

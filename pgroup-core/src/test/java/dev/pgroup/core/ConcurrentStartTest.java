@@ -102,11 +102,12 @@ class ConcurrentStartTest {
                         command = ["sleep", "1000"]
                         """))) {
             group.start(Duration.ofSeconds(20));
-            dev.pgroup.core.internal.GroupLayout layout = new dev.pgroup.core.internal.GroupLayout(group.directory());
+            dev.pgroup.core.internal.runit.GroupLayout layout =
+                    new dev.pgroup.core.internal.runit.GroupLayout(group.directory());
             // What a start looks like between launching runsvdir and writing its pid file.
             Files.delete(layout.runsvdirPidFile());
-            try (dev.pgroup.core.internal.StartLock ignored = dev.pgroup.core.internal.StartLock.acquire(
-                    layout, group.id(), dev.pgroup.core.internal.Deadline.in(Duration.ofSeconds(5)))) {
+            try (dev.pgroup.core.internal.runit.StartLock ignored = dev.pgroup.core.internal.runit.StartLock.acquire(
+                    layout, group.id(), dev.pgroup.core.internal.os.Deadline.in(Duration.ofSeconds(5)))) {
                 PruneReport report = engine.prune();
 
                 assertThat(report.actions()).noneSatisfy(a -> assertThat(a).contains(group.id()));

@@ -3,7 +3,8 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -68,13 +69,12 @@ class DatabaseMessagesTest {
                         .build();
                 ServerSocket busy = new ServerSocket()) {
             busy.bind(new InetSocketAddress(first + 9));
-            engine.leases()
-                    .lease("other-aaaaaa", PortLeases.Owner.DETACHED, Map.of("web", List.of("a", "b", "c", "d")));
+            engine.leases().lease("other-aaaaaa", Owner.DETACHED, Map.of("web", List.of("a", "b", "c", "d")));
 
             PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.leases()
                     .lease(
                             "greedy-bbbbbb",
-                            PortLeases.Owner.DETACHED,
+                            Owner.DETACHED,
                             Map.of("web", List.of("a", "b", "c", "d", "e", "f", "g", "h"))));
 
             assertThat(e.getMessage())
@@ -122,10 +122,7 @@ class DatabaseMessagesTest {
                 fill(mount.resolve("filler"));
 
                 PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.leases()
-                        .lease(
-                                "full-aaaaaa",
-                                PortLeases.Owner.DETACHED,
-                                Map.of("web", java.util.Collections.nCopies(1, "a"))));
+                        .lease("full-aaaaaa", Owner.DETACHED, Map.of("web", java.util.Collections.nCopies(1, "a"))));
 
                 assertThat(e.getMessage())
                         .contains(early.toString())

@@ -207,7 +207,7 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
         // runit and the process's program, but no perl
         Path bin = Files.createDirectories(tmp.resolve("bin-without-perl"));
         for (String program : List.of("runsvdir", "runsv", "sv", "svlogd", "sleep")) {
-            Path real = dev.pgroup.core.internal.Executables.find(program, System.getenv("PATH"))
+            Path real = dev.pgroup.core.internal.os.Executables.find(program, System.getenv("PATH"))
                     .orElseThrow();
             Files.createSymbolicLink(bin.resolve(program), real);
         }
@@ -383,7 +383,7 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
     void aChainOfFiveThousandProcessesParses() throws IOException {
         Files.writeString(definition.resolve("group.toml"), chain(5000, false));
 
-        assertThat(dev.pgroup.core.internal.DefinitionParser.parse(definition, null)
+        assertThat(dev.pgroup.core.internal.definition.DefinitionParser.parse(definition, null)
                         .processes())
                 .hasSize(5000);
     }
@@ -512,5 +512,24 @@ class DefinitionErrorsTest extends BadDefinitionFixture {
         assertThat(e.key()).contains("restart");
         assertThat(e.process()).contains("web");
         assertThat(e.getMessage()).contains("must be \"never\"");
+    }
+
+    @Test
+    void aDefinitionErrorIsReportedWithoutRunitInstalled() throws IOException {
+        Path emptyPath = Files.createDirectories(tmp.resolve("no-programs"));
+        Files.writeString(definition.resolve("group.toml"), VALID_PROCESS + "comand = [\"x\"]\n");
+        try (PGroupEngine withoutRunit = PGroupEngine.builder()
+                .baseDir(base)
+                .database(tmp.resolve("db/leases.db"))
+                .environment(Map.of("PATH", emptyPath.toString()))
+                .build()) {
+            // The definition is parsed before runit is looked for: a TOML mistake needs no runit.
+            DefinitionException e =
+                    catchThrowableOfType(DefinitionException.class, () -> withoutRunit.create(definition));
+
+            assertThat(e).isNotNull();
+            assertThat(e.key()).contains("comand");
+            assertThat(e.getMessage()).doesNotContain("runit is not installed");
+        }
     }
 }

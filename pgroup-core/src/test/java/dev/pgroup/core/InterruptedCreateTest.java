@@ -3,9 +3,9 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.GroupRegistry;
 import dev.pgroup.core.internal.UnfinishedCreates;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.state.GroupRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.FileTrees;
+import dev.pgroup.core.internal.os.FileTrees;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;

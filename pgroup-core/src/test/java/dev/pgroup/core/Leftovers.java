@@ -1,7 +1,7 @@
 package dev.pgroup.core;
 
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.PortLeases;
-import dev.pgroup.core.internal.Processes;
-import dev.pgroup.core.internal.SupervisedState;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.runit.SupervisedState;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

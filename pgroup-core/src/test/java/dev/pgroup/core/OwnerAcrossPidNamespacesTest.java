@@ -3,10 +3,11 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.GroupRegistry;
-import dev.pgroup.core.internal.OwnerLock;
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.OwnerLock;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -52,7 +53,7 @@ class OwnerAcrossPidNamespacesTest {
             List<PortLeases.Lease> hostLeases = host.leases()
                     .lease(
                             "host-lease-aaaaaa",
-                            PortLeases.Owner.currentProcess(OwnerLock.ownersDir(database)),
+                            Owner.currentProcess(OwnerLock.ownersDir(database)),
                             Map.of("web", List.of("a", "b", "c", "d", "e", "f", "g", "h")));
             assertThat(hostLeases).extracting(PortLeases.Lease::port).doesNotContainAnyElementsOf(childPorts);
             assertThat(host.leases().leasesOf(childId).values().stream()

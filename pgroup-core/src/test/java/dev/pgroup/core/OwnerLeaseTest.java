@@ -3,10 +3,10 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.GroupLayout;
-import dev.pgroup.core.internal.Processes;
-import dev.pgroup.core.internal.SupervisedState;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.SupervisedState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +73,7 @@ class OwnerLeaseTest {
             assertThat(report.actions()).anySatisfy(a -> assertThat(a).contains("removed group " + manifest.groupId()));
             assertThat(engine.leases().allLeasedPorts()).doesNotContainAnyElementsOf(ports);
             assertThat(manifest.directory()).doesNotExist();
-            ports.forEach(port -> assertThat(dev.pgroup.core.internal.PortLeases.isBindable(port))
+            ports.forEach(port -> assertThat(dev.pgroup.core.internal.state.PortLeases.isBindable(port))
                     .isTrue());
         }
     }

@@ -2,8 +2,8 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.SupervisedState;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.runit.SupervisedState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

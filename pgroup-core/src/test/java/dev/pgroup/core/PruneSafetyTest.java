@@ -3,10 +3,11 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pgroup.core.internal.FileTrees;
-import dev.pgroup.core.internal.GroupLayout;
-import dev.pgroup.core.internal.PortLeases;
-import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -139,7 +140,7 @@ class PruneSafetyTest {
         Path link = Files.createSymbolicLink(tmp.resolve("base/dead-vm-aaaaaa"), victim.getParent());
         Process finished = new ProcessBuilder("true").start();
         finished.waitFor();
-        PortLeases.Owner dead = new PortLeases.Owner(finished.pid(), Processes.startMillis(finished.toHandle()));
+        Owner dead = new Owner(finished.pid(), Processes.startMillis(finished.toHandle()));
 
         try (PGroupEngine engine = engine("db")) {
             engine.registry().register("dead-vm-aaaaaa", "dead", link, dead);
@@ -277,7 +278,7 @@ class PruneSafetyTest {
             java.util.concurrent.atomic.AtomicReference<List<ProcessHandle>> runningAtRelease =
                     new java.util.concurrent.atomic.AtomicReference<>();
             Thread watch = new Thread(() -> {
-                dev.pgroup.core.internal.Deadline.in(Duration.ofSeconds(20))
+                dev.pgroup.core.internal.os.Deadline.in(Duration.ofSeconds(20))
                         .await(() -> !watcher.leases().allLeasedPorts().contains(port), Duration.ofMillis(2));
                 runningAtRelease.set(
                         processes.stream().filter(Processes::isRunning).toList());

@@ -2,7 +2,8 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -28,7 +29,7 @@ class PruneTest {
     void leasesOfAnUnknownGroupAreReleased() {
         try (PGroupEngine engine = engine()) {
             List<PortLeases.Lease> ghost =
-                    engine.leases().lease("ghost-x", PortLeases.Owner.DETACHED, Map.of("web", List.of("http")));
+                    engine.leases().lease("ghost-x", Owner.DETACHED, Map.of("web", List.of("http")));
 
             PruneReport report = engine.prune();
 
@@ -72,7 +73,7 @@ class PruneTest {
             Group group = engine.create(
                     TestEngines.definition("redis-single"),
                     CreateOptions.defaults().withDetached(true));
-            dev.pgroup.core.internal.FileTrees.deleteTree(group.directory());
+            dev.pgroup.core.internal.os.FileTrees.deleteTree(group.directory());
 
             PruneReport report = engine.prune();
 

@@ -38,7 +38,7 @@ class RedisPairTest {
             assertThat(redis(primary, "SET", "greeting", "hello")).isEqualTo("+OK");
             // Replication is asynchronous: the write reaches the replica a moment later.
             String[] read = {null};
-            dev.pgroup.core.internal.Deadline.in(Duration.ofSeconds(5))
+            dev.pgroup.core.internal.os.Deadline.in(Duration.ofSeconds(5))
                     .await(
                             () -> {
                                 try {

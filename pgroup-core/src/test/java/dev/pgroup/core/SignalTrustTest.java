@@ -2,8 +2,8 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.GroupLayout;
-import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.runit.GroupLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.pgroup.core.internal.Deadline;
+import dev.pgroup.core.internal.os.Deadline;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;

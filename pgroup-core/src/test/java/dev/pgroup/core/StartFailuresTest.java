@@ -3,8 +3,8 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pgroup.core.internal.Deadline;
-import dev.pgroup.core.internal.Processes;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,8 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.PortLeases;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -76,7 +77,7 @@ class StateDatabaseMigrationTest {
             List<PortLeases.Lease> leases = engine.leases()
                     .lease(
                             "new-cccccc",
-                            PortLeases.Owner.currentProcess(tmp.resolve("state/owners")),
+                            Owner.currentProcess(tmp.resolve("state/owners")),
                             Map.of("web", List.of("a", "b")));
 
             assertThat(leases).extracting(PortLeases.Lease::port).containsExactlyInAnyOrder(19902, 19903);

@@ -3,6 +3,7 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.internal.EngineDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -171,7 +172,7 @@ class TrustedDirectoriesTest {
         Path runtime = Files.createDirectory(tmp.resolve("run-user"));
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
 
-        assertThat(PGroupEngine.Builder.defaultBaseDir(Map.of("XDG_RUNTIME_DIR", runtime.toString())))
+        assertThat(EngineDefaults.baseDir(Map.of("XDG_RUNTIME_DIR", runtime.toString())))
                 .isEqualTo(runtime.resolve("pgroup"));
     }
 
@@ -181,14 +182,13 @@ class TrustedDirectoriesTest {
         Path shared = Files.createDirectory(tmp.resolve("shared-run"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        assertThat(PGroupEngine.Builder.defaultBaseDir(Map.of())).isEqualTo(tmpDefault);
-        assertThat(PGroupEngine.Builder.defaultBaseDir(Map.of("XDG_RUNTIME_DIR", shared.toString())))
+        assertThat(EngineDefaults.baseDir(Map.of())).isEqualTo(tmpDefault);
+        assertThat(EngineDefaults.baseDir(Map.of("XDG_RUNTIME_DIR", shared.toString())))
                 .isEqualTo(tmpDefault);
-        assertThat(PGroupEngine.Builder.defaultBaseDir(
+        assertThat(EngineDefaults.baseDir(
                         Map.of("XDG_RUNTIME_DIR", tmp.resolve("missing").toString())))
                 .isEqualTo(tmpDefault);
-        assertThat(PGroupEngine.Builder.defaultBaseDir(
-                        Map.of("XDG_RUNTIME_DIR", shared.toString(), "PGROUP_BASE_DIR", "/x/y")))
+        assertThat(EngineDefaults.baseDir(Map.of("XDG_RUNTIME_DIR", shared.toString(), "PGROUP_BASE_DIR", "/x/y")))
                 .isEqualTo(Path.of("/x/y"));
     }
 }

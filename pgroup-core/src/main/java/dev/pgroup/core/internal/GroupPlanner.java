@@ -1,7 +1,18 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.DefinitionException;
-import dev.pgroup.core.internal.Placeholders.UnknownPlaceholder;
+import dev.pgroup.core.internal.definition.GroupDefinition;
+import dev.pgroup.core.internal.definition.Placeholders;
+import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
+import dev.pgroup.core.internal.definition.ProcessDefinition;
+import dev.pgroup.core.internal.definition.SourceFiles;
+import dev.pgroup.core.internal.definition.TemplateText;
+import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.os.FilePermissions;
+import dev.pgroup.core.internal.os.Spawning;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.ProcessPlan;
+import dev.pgroup.core.internal.runit.SocketPassing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +179,7 @@ public final class GroupPlanner {
         if (resolved.startsWith(serviceDir) && !resolved.equals(serviceDir)) {
             Path relative = serviceDir.relativize(resolved);
             String first = relative.getName(0).toString();
-            if (DefinitionParser.RUNIT_FILES.contains(first)) {
+            if (SourceFiles.RUNIT_FILES.contains(first)) {
                 throw fail(
                         p,
                         "workdir",
@@ -257,7 +268,7 @@ public final class GroupPlanner {
     }
 
     /** The program exists and can be run: checked at create, as a missing one would only fail at start. */
-    public static void requireExecutable(
+    private static void requireExecutable(
             GroupDefinition definition, ProcessDefinition p, Path program, String lineKey, String key) {
         if (!Files.isExecutable(program) || Files.isDirectory(program)) {
             throw new DefinitionException(
@@ -266,6 +277,30 @@ public final class GroupPlanner {
                     p.name(),
                     key,
                     "program " + program + " does not exist or is not executable");
+        }
+    }
+
+    /**
+     * Makes a process's dir ready for its service files: the dir itself, its templates and files,
+     * its workdir, and a check that its program can run, now rather than at start.
+     */
+    public void prepareProcessDir(ProcessDefinition p, ProcessPlan plan) throws IOException {
+        Files.createDirectories(plan.serviceDir());
+        writeFiles(p);
+        prepareWorkdir(p, plan);
+        requireExecutable(definition, p, Path.of(plan.command().get(0)), "command", "command[0]");
+    }
+
+    /** A workdir inside the process dir is created; one elsewhere must exist, as the user's own dir. */
+    private void prepareWorkdir(ProcessDefinition p, ProcessPlan plan) {
+        if (plan.workdir().startsWith(plan.serviceDir())) {
+            try {
+                Files.createDirectories(plan.workdir());
+            } catch (IOException e) {
+                throw fail(p, "workdir", "cannot create " + plan.workdir() + ": " + e);
+            }
+        } else if (!Files.isDirectory(plan.workdir())) {
+            throw fail(p, "workdir", "directory " + plan.workdir() + " does not exist");
         }
     }
 

@@ -1,5 +1,19 @@
 package dev.pgroup.core.internal;
 
+import dev.pgroup.PGroup;
+import dev.pgroup.core.internal.definition.Names;
+import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.ProcessTreeStop;
+import dev.pgroup.core.internal.runit.Runit;
+import dev.pgroup.core.internal.runit.RuntimeSettings;
+import dev.pgroup.core.internal.runit.StartLock;
+import dev.pgroup.core.internal.runit.Supervisor;
+import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.OwnerLock;
+import dev.pgroup.core.internal.state.PortLeases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -162,10 +176,10 @@ public final class Pruner {
         return Names.isValidGroupId(id)
                 && dir.getFileName().toString().equals(id)
                 && !Files.isSymbolicLink(dir)
-                && Files.isDirectory(dir.resolve(GroupLayout.STATE_DIR), LinkOption.NOFOLLOW_LINKS);
+                && Files.isDirectory(dir.resolve(PGroup.STATE_DIR), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static void deleteLockOfDeadOwner(PortLeases.Owner owner) {
+    private static void deleteLockOfDeadOwner(Owner owner) {
         if (owner.lock() != null) {
             OwnerLock.deleteIfDead(owner.lock());
         }
@@ -230,7 +244,7 @@ public final class Pruner {
             if (id != null && isEmpty(dir)) {
                 return Optional.empty(); // a registered create killed before it wrote anything
             }
-            return Optional.of("it has no " + GroupLayout.STATE_DIR + " directory, so it is not a pgroup group");
+            return Optional.of("it has no " + PGroup.STATE_DIR + " directory, so it is not a pgroup group");
         }
         return ownDirectory(layout.stateDir()).map(p -> layout.stateDir() + ": " + p);
     }
@@ -243,7 +257,7 @@ public final class Pruner {
                 return Optional.empty();
             }
         }
-        return Optional.of("its " + GroupLayout.STATE_DIR + " holds neither "
+        return Optional.of("its " + PGroup.STATE_DIR + " holds neither "
                 + layout.manifest().getFileName() + " nor "
                 + layout.runtimeSettings().getFileName() + " of this user, so it is not a pgroup group");
     }

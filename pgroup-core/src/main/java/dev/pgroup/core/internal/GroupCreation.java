@@ -1,0 +1,217 @@
+package dev.pgroup.core.internal;
+
+import dev.pgroup.Manifest;
+import dev.pgroup.core.CreateOptions;
+import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.internal.definition.DefinitionParser;
+import dev.pgroup.core.internal.definition.GroupDefinition;
+import dev.pgroup.core.internal.definition.GroupIds;
+import dev.pgroup.core.internal.definition.ProcessDefinition;
+import dev.pgroup.core.internal.os.FilePermissions;
+import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.ProcessPlan;
+import dev.pgroup.core.internal.runit.Runit;
+import dev.pgroup.core.internal.runit.RuntimeSettings;
+import dev.pgroup.core.internal.runit.ServiceWriter;
+import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.internal.state.Owner;
+import dev.pgroup.core.internal.state.OwnerLock;
+import dev.pgroup.core.internal.state.PortLeases;
+import dev.pgroup.core.internal.state.StateDatabase;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Creates one group: a fresh directory with the rendered templates and runit service dirs, leased
+ * ports and a manifest. On any failure, and on a JVM shutdown halfway (see {@link
+ * UnfinishedCreates}), everything is rolled back: no directory, no registry row, no lease.
+ */
+public final class GroupCreation {
+    private final Path baseDir;
+    private final Map<String, String> environment;
+    private final StateDatabase database;
+    private final PortLeases leases;
+    private final GroupRegistry registry;
+
+    /** What a finished create made, for the engine to open as a {@code Group}. */
+    public record Created(String id, String name, GroupLayout layout, Runit runit, boolean detached) {}
+
+    public GroupCreation(
+            Path baseDir,
+            Map<String, String> environment,
+            StateDatabase database,
+            PortLeases leases,
+            GroupRegistry registry) {
+        this.baseDir = baseDir;
+        this.environment = environment;
+        this.database = database;
+        this.leases = leases;
+        this.registry = registry;
+    }
+
+    /**
+     * Creates the group of {@code definitionDir/group.toml}. The definition is parsed before runit
+     * is looked for, so that a definition error needs no runit to be reported.
+     */
+    public Created create(Path definitionDir, CreateOptions options) {
+        // The first database use of a JVM loads SQLite (~100 ms); let it overlap the TOML parse.
+        CompletableFuture<Void> databaseOpen = CompletableFuture.runAsync(database::warmUp);
+        GroupDefinition definition;
+        try {
+            definition = DefinitionParser.parse(definitionDir, options.name());
+        } finally {
+            databaseOpen.join();
+        }
+        Runit runit = Runit.locate(environment);
+        // Registered before the dir exists: a TERM at any later point finds this create and undoes it.
+        UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin();
+        Path groupDir;
+        try {
+            groupDir = newGroupDirectory(definition.name());
+        } catch (RuntimeException e) {
+            ticket.end();
+            throw e;
+        }
+        String id = groupDir.getFileName().toString();
+        GroupLayout layout = new GroupLayout(groupDir);
+        boolean[] registered = {false};
+        ticket.attach(id, () -> {
+            PGroupException interrupted = new PGroupException("create of group " + id + " interrupted");
+            rollBack(id, groupDir, true, interrupted);
+            if (interrupted.getSuppressed().length > 0) {
+                throw interrupted;
+            }
+        });
+        try {
+            ticket.checkpoint();
+            Files.createDirectory(layout.stateDir());
+            if (options.detached()) {
+                Files.createFile(layout.detachedMarker());
+            }
+            Map<String, List<String>> wanted = new LinkedHashMap<>();
+            definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
+            // The creating JVM owns the row and the leases until the group is complete, even for a
+            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
+            Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
+            Owner owner = options.detached() ? Owner.DETACHED : creator;
+            ticket.checkpoint();
+            // The row and the leases in one transaction: one wait for the lock, and all or nothing.
+            List<PortLeases.Lease> granted = database.write("register group " + id + " and lease its ports", c -> {
+                registry.registerCreating(id, definition.name(), groupDir, creator);
+                return leases.lease(id, creator, wanted);
+            });
+            registered[0] = true; // a failed write rolled its transaction back: nothing to remove then
+            ticket.checkpoint();
+            Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
+            definition.processes().forEach(p -> ports.put(p.name(), new LinkedHashMap<>()));
+            for (PortLeases.Lease lease : granted) {
+                ports.get(lease.process()).put(lease.name(), lease.port());
+            }
+            String pause = System.getProperty(UnfinishedCreates.TEST_PAUSE_AFTER_LEASES);
+            if (pause != null) {
+                ticket.pauseForTest(Path.of(pause));
+            }
+            GroupPlanner planner = new GroupPlanner(
+                    definition,
+                    id,
+                    layout,
+                    environment,
+                    ports,
+                    new GroupPlanner.ProjectPaths(
+                            options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
+            List<ProcessPlan> plans = planner.plan();
+            ServiceWriter writer = new ServiceWriter(runit, id);
+            for (int i = 0; i < plans.size(); i++) {
+                ticket.checkpoint();
+                ProcessDefinition p = definition.processes().get(i);
+                ProcessPlan plan = plans.get(i);
+                planner.prepareProcessDir(p, plan);
+                writer.write(plan, planner.readyCommand(p));
+            }
+            RuntimeSettings.of(plans).write(layout.runtimeSettings());
+            manifest(id, definition.name(), layout, plans).write(layout.manifest());
+            ticket.commit();
+            registry.finish(id, owner);
+            return new Created(id, definition.name(), layout, runit, options.detached());
+        } catch (IOException e) {
+            PGroupException failure =
+                    new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
+            rollBack(id, groupDir, registered[0], failure);
+            throw failure;
+        } catch (RuntimeException | Error e) {
+            rollBack(id, groupDir, registered[0], e);
+            throw e;
+        } finally {
+            ticket.end();
+        }
+    }
+
+    private Path newGroupDirectory(String name) {
+        TrustedDirectory.check(baseDir, "base dir");
+        try {
+            FilePermissions.createPrivateDirectories(baseDir);
+            TrustedDirectory.check(baseDir, "base dir");
+        } catch (AccessDeniedException e) {
+            throw new PGroupException(
+                    "cannot create the base dir " + baseDir + ": permission denied on " + e.getFile(), e);
+        } catch (IOException e) {
+            throw new PGroupException("cannot create the base dir " + baseDir + ": " + e, e);
+        }
+        for (int attempt = 0; ; attempt++) {
+            Path dir = baseDir.resolve(GroupIds.next(name));
+            try {
+                return FilePermissions.createPrivateDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 20) {
+                    throw new PGroupException("cannot find a free group id in " + baseDir, e);
+                }
+            } catch (AccessDeniedException e) {
+                throw new PGroupException(
+                        "cannot create a group in the base dir " + baseDir
+                                + ": permission denied (is it writable by this user?)",
+                        e);
+            } catch (IOException e) {
+                throw new PGroupException("cannot create a group in the base dir " + baseDir + ": " + e, e);
+            }
+        }
+    }
+
+    private static Manifest manifest(String id, String name, GroupLayout layout, List<ProcessPlan> plans) {
+        List<Manifest.ProcessInfo> processes = new ArrayList<>();
+        for (ProcessPlan p : plans) {
+            processes.add(new Manifest.ProcessInfo(p.name(), p.id(), p.serviceDir(), p.logFile(), p.ports(), 0));
+        }
+        return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
+    }
+
+    /**
+     * Undoes a half-made create; a problem while undoing is attached to the create's failure. The
+     * registry is left alone when nothing was registered: after a lock timeout, a second wait for
+     * the same lock would only double the time the user waits for the error.
+     */
+    private void rollBack(String id, Path groupDir, boolean registered, Throwable failure) {
+        if (registered) {
+            try {
+                registry.remove(id);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            FileTrees.deleteTree(groupDir);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

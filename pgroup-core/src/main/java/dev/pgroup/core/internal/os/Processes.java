@@ -1,0 +1,165 @@
+package dev.pgroup.core.internal.os;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Process liveness that does not count zombies as alive, and the identity check done before any
+ * signal: a pid read from a file is never trusted alone (see DESIGN.md, "Trust boundaries").
+ */
+public final class Processes {
+    private static final boolean PROC = Files.isDirectory(Path.of("/proc/self"));
+    private static final Optional<String> USER = ProcessHandle.current().info().user();
+
+    private Processes() {}
+
+    /**
+     * True while {@code h} runs. A process whose parent died is reparented to PID 1, which in a
+     * container may never reap it; {@link ProcessHandle#isAlive()} counts such a zombie as alive, so
+     * on Linux the state in {@code /proc/PID/stat} is read as well.
+     */
+    public static boolean isRunning(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        return !PROC || !isZombie(h.pid());
+    }
+
+    static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+        } catch (IOException e) {
+            return true; // gone between isAlive and the read
+        }
+    }
+
+    /** The process with this pid if it runs and started at {@code startMillis} (0: any start). */
+    public static Optional<ProcessHandle> find(long pid, long startMillis) {
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid)
+                .filter(Processes::isRunning)
+                .filter(h -> startMillis == 0
+                        || h.info()
+                                .startInstant()
+                                .map(i -> Math.abs(i.toEpochMilli() - startMillis) < 2000)
+                                .orElse(true));
+    }
+
+    /**
+     * The process with this pid if it is one pgroup started for the group in {@code groupDir}: it
+     * runs, started at {@code startMillis} (0: unknown), belongs to this user, and names the group
+     * dir in its command line or works inside it. A pid file someone else planted, or a pid reused
+     * by an unrelated process, fails one of these and is never signalled.
+     */
+    public static Optional<ProcessHandle> findInGroup(long pid, long startMillis, Path groupDir) {
+        return find(pid, startMillis)
+                .filter(Processes::isOwnedByThisUser)
+                .filter(h -> belongsTo(h, groupDir.toAbsolutePath().normalize()));
+    }
+
+    /**
+     * A process runit supervises for the group in {@code groupDir}, from a pid runit recorded
+     * ({@code supervise/pid} or {@code supervise/status}): it runs, started at {@code startMillis},
+     * belongs to this user, and either names the group dir in its command line or working dir (as
+     * {@link #findInGroup} requires), or is a child of one of the group's runsv processes. The
+     * second case is for a service whose {@code workdir} lies outside the group dir: neither its
+     * argv nor its cwd need name the group. A parent check is one read of {@code /proc/PID/stat},
+     * not a walk of the process table.
+     *
+     * @param roots pids of the group's watchdog and runsvdir, already verified with {@link
+     *     #findInGroup}: a runsv whose own cwd cannot be read (macOS) is the group's when its
+     *     parent is one of them
+     */
+    public static Optional<ProcessHandle> findSupervised(long pid, long startMillis, Path groupDir, Set<Long> roots) {
+        Path dir = groupDir.toAbsolutePath().normalize();
+        return find(pid, startMillis)
+                .filter(Processes::isOwnedByThisUser)
+                .filter(h -> belongsTo(h, dir)
+                        || h.parent().filter(p -> isGroupRunsv(p, dir, roots)).isPresent());
+    }
+
+    /**
+     * Whether {@code h} is a runsv of the group: runsv, this user's, and working in the group dir
+     * (runsvdir starts each runsv in its service dir) or a child of the group's verified runsvdir
+     * or watchdog.
+     */
+    public static boolean isGroupRunsv(ProcessHandle h, Path groupDir, Set<Long> roots) {
+        boolean runsv = h.info()
+                .command()
+                .map(c -> c.equals("runsv") || c.endsWith("/runsv"))
+                .orElse(false);
+        return runsv
+                && isRunning(h)
+                && isOwnedByThisUser(h)
+                && (belongsTo(h, groupDir.toAbsolutePath().normalize())
+                        || h.parent().map(p -> roots.contains(p.pid())).orElse(false));
+    }
+
+    /** Same user as this JVM; a process whose user cannot be read is not ours to signal. */
+    static boolean isOwnedByThisUser(ProcessHandle h) {
+        if (PROC) {
+            try {
+                // The real owner of /proc/PID is the process's effective uid; no name lookup needed.
+                return Files.getAttribute(Path.of("/proc", Long.toString(h.pid())), "unix:uid")
+                        .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                // Fall through to the portable check.
+            }
+        }
+        Optional<String> user = h.info().user();
+        return user.isPresent() && user.equals(USER);
+    }
+
+    /** The group dir is an argument (or a prefix of one), or the process's working dir lies in it. */
+    static boolean belongsTo(ProcessHandle h, Path groupDir) {
+        String dir = groupDir.toString();
+        for (String arg : arguments(h)) {
+            if (arg.equals(dir) || arg.startsWith(dir + "/")) {
+                return true;
+            }
+        }
+        if (PROC) {
+            try {
+                Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd"));
+                return cwd.startsWith(groupDir);
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** argv of the process: /proc on Linux (exact, NUL-separated), ProcessHandle.Info elsewhere. */
+    static List<String> arguments(ProcessHandle h) {
+        if (PROC) {
+            try {
+                byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+                String all = new String(raw, StandardCharsets.UTF_8);
+                return List.of(all.split("\0"));
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+        ProcessHandle.Info info = h.info();
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        info.command().ifPresent(out::add);
+        info.arguments().ifPresent(a -> out.addAll(List.of(a)));
+        if (out.isEmpty()) {
+            info.commandLine().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    public static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pgroup.core.internal.runit;
+
+import dev.pgroup.PGroup;
+import java.nio.file.Path;
+
+/**
+ * Where things are inside a group directory. runsvdir treats every subdirectory whose name does not
+ * start with a dot as a service, so pgroup's own files and the logs live in dot-directories. The
+ * name of pgroup's own, {@link PGroup#STATE_DIR}, is pgroup-runtime's: tests look there too.
+ *
+ * <pre>
+ * &lt;group dir&gt;/&lt;process&gt;/run, log/run, check, ...   runit service dir + rendered templates
+ * &lt;group dir&gt;/.logs/&lt;process&gt;/current              svlogd output
+ * &lt;group dir&gt;/.pgroup/manifest.properties          for tests (pgroup-runtime)
+ * &lt;group dir&gt;/.pgroup/runtime.properties           ready checks, after, stop timeouts
+ * &lt;group dir&gt;/.pgroup/runsvdir.pid                 pid and start time of the group's runsvdir
+ * &lt;group dir&gt;/.pgroup/watchdog.pid                 pid, start time and subreaper flag of its watchdog
+ * &lt;group dir&gt;/.pgroup/start.lock                   held (FileChannel.lock) while a start runs
+ * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
+ * &lt;group dir&gt;/.pgroup/listen.pl                    the socket passing launcher
+ * &lt;group dir&gt;/.pgroup/&lt;process&gt;.listening        pid of a launcher whose sockets all listen
+ * </pre>
+ */
+public record GroupLayout(Path directory) {
+    public static final String LOGS_DIR = ".logs";
+
+    public Path stateDir() {
+        return directory.resolve(PGroup.STATE_DIR);
+    }
+
+    public Path manifest() {
+        return stateDir().resolve(dev.pgroup.Manifest.FILE_NAME);
+    }
+
+    public Path runtimeSettings() {
+        return stateDir().resolve("runtime.properties");
+    }
+
+    public Path runsvdirPidFile() {
+        return stateDir().resolve("runsvdir.pid");
+    }
+
+    /** Pid, start time and subreaper flag (1 or 0) of the watchdog that runs runsvdir. */
+    public Path watchdogPidFile() {
+        return stateDir().resolve("watchdog.pid");
+    }
+
+    /** Locked by the JVM starting the group, so that one start runs at a time, across JVMs. */
+    public Path startLock() {
+        return stateDir().resolve("start.lock");
+    }
+
+    /** Present for a detached group, so that opening a group needs no database. */
+    public Path detachedMarker() {
+        return stateDir().resolve("detached");
+    }
+
+    public Path runsvdirLog() {
+        return stateDir().resolve("runsvdir.log");
+    }
+
+    /** The socket passing launcher, shared by the group's processes. */
+    public Path listenLauncher() {
+        return stateDir().resolve("listen.pl");
+    }
+
+    /** Where the launcher writes its pid once the process's passed sockets listen. */
+    public Path listenMarker(String process) {
+        return stateDir().resolve(process + ".listening");
+    }
+
+    public Path serviceDir(String process) {
+        return directory.resolve(process);
+    }
+
+    public Path logDir(String process) {
+        return directory.resolve(LOGS_DIR).resolve(process);
+    }
+
+    public Path logFile(String process) {
+        return logDir(process).resolve("current");
+    }
+}

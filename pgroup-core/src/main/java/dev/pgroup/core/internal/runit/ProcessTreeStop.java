@@ -1,0 +1,69 @@
+package dev.pgroup.core.internal.runit;
+
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.os.Signals;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Stops a group through its runsvdir alone, for when the group's files cannot guide the stop (its
+ * dir was deleted during a run, by {@code rm -rf} or {@code mvn clean}): no pid files, no runtime
+ * settings. The caller passes a runsvdir it has verified ({@link Processes#findInGroup}); its pid
+ * is kept in the registry for this.
+ */
+public final class ProcessTreeStop {
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private ProcessTreeStop() {}
+
+    /**
+     * HUP makes runsvdir TERM each runsv, which stops its service and log; whatever is left after
+     * {@code timeout} is sent TERM, then KILL. Processes are tracked from a snapshot taken before
+     * the signal, since runsv's children are re-parented once runsv exits, plus any child a tracked
+     * process starts meanwhile.
+     *
+     * @return whether every process of the group is gone
+     */
+    public static boolean stop(Path groupDir, ProcessHandle runsvdir, Duration timeout) {
+        Set<ProcessHandle> processes = new LinkedHashSet<>();
+        processes.add(runsvdir);
+        runsvdir.descendants().forEach(processes::add);
+        if (!OwnerWatchdog.hup(groupDir) && !Signals.send("HUP", List.of(runsvdir.pid()))) {
+            runsvdir.destroy();
+        }
+        boolean gone = Deadline.in(timeout).await(() -> allGone(processes), POLL);
+        if (!gone) {
+            processes.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroy);
+            gone = Deadline.in(Duration.ofSeconds(1)).await(() -> allGone(processes), POLL);
+        }
+        if (!gone) {
+            processes.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroyForcibly);
+            gone = Deadline.in(Duration.ofSeconds(5)).await(() -> allGone(processes), POLL);
+        }
+        OwnerWatchdog.release(groupDir);
+        return gone;
+    }
+
+    /**
+     * Whether every tracked process is gone; children they started meanwhile are tracked too, found
+     * in one pass over the process table (one pass per live process would grow with the square of
+     * the group's size).
+     */
+    private static boolean allGone(Set<ProcessHandle> processes) {
+        Set<Long> live = new HashSet<>();
+        processes.stream().filter(Processes::isRunning).forEach(p -> live.add(p.pid()));
+        if (live.isEmpty()) {
+            return true;
+        }
+        ProcessHandle.allProcesses()
+                .filter(p ->
+                        p.parent().map(parent -> live.contains(parent.pid())).orElse(false))
+                .forEach(processes::add);
+        return false;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.pgroup.core.internal.runit;
+
+import static dev.pgroup.core.internal.os.Shell.quote;
+import static dev.pgroup.core.internal.os.Shell.quoteAll;
+
+import dev.pgroup.core.internal.os.Spawning;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes one process's runit service dir: {@code run}, {@code log/run}, and where needed
+ * {@code check} (so {@code sv check} works for a person), {@code control/t} (a stop signal other
+ * than TERM), {@code finish} (a restart policy other than always) and {@code down} (a process that
+ * waits for {@code after}; start brings it up with {@code sv up}).
+ *
+ * <p>Every value is single-quoted: a value from {@code group.toml} is data, never shell code.
+ */
+public final class ServiceWriter {
+    private final Runit runit;
+    private final String groupId;
+
+    public ServiceWriter(Runit runit, String groupId) {
+        this.runit = runit;
+        this.groupId = groupId;
+    }
+
+    public void write(ProcessPlan p, List<String> readyCommand) throws IOException {
+        Path dir = p.serviceDir();
+        Files.createDirectories(dir.resolve("log"));
+        Files.createDirectories(p.logDir());
+
+        StringBuilder run = header(p)
+                // One stream: svlogd gets stderr too, so crash messages reach the log tail.
+                .append("exec 2>&1\n")
+                .append(workdirAndEnvironment(p));
+        List<String> command = p.command();
+        if (p.passing() != null) {
+            p.passing().installLauncher();
+            command = p.passing().wrap(p.name(), command);
+        }
+        run.append("exec ").append(quoteAll(command)).append('\n');
+        script(dir.resolve("run"), run);
+
+        script(
+                dir.resolve("log").resolve("run"),
+                header(p)
+                        .append("exec ")
+                        .append(quote(runit.svlogd().toString()))
+                        .append(" -tt ")
+                        .append(quote(p.logDir().toString()))
+                        .append('\n'));
+
+        String check = checkScript(p, readyCommand);
+        if (check != null) {
+            script(dir.resolve("check"), header(p).append(check));
+        }
+        if (!p.stopSignal().equals("TERM")) {
+            Files.createDirectories(dir.resolve("control"));
+            // runsv runs control/t instead of sending TERM when it exits 0 (runsv(8), "customize").
+            script(
+                    dir.resolve("control").resolve("t"),
+                    header(p).append("kill -s ").append(p.stopSignal()).append(" \"$(cat supervise/pid)\"\n"));
+        }
+        // $1 is the exit code of ./run, -1 when a signal ended it; $2 the signal (runsv(8)). The
+        // record tells start how the process exited: runsv's own status does not say.
+        String record =
+                "echo \"$1 $2\" > " + quote(SupervisedState.exitRecord(dir).toString()) + "\n";
+        String down = "exec " + quote(runit.sv().toString()) + " down " + quote(dir.toString()) + "\n";
+        switch (p.restart()) {
+            case ALWAYS -> {}
+            case ON_FAILURE -> script(
+                    dir.resolve("finish"),
+                    header(p)
+                            .append(record)
+                            .append("[ \"$1\" = 0 ] && ")
+                            .append(down)
+                            .append("exit 0\n"));
+            case NEVER -> script(dir.resolve("finish"), header(p).append(record).append(down));
+        }
+        if (!p.after().isEmpty()) {
+            Files.writeString(dir.resolve("down"), "");
+        }
+    }
+
+    private String checkScript(ProcessPlan p, List<String> readyCommand) {
+        return switch (p.ready()) {
+            case NONE -> null;
+            case TCP -> "exec perl -MIO::Socket::INET -e"
+                    + " 'exit(IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => $ARGV[0], Timeout => 1) ? 0 : 1)' "
+                    + quote(p.readyTarget()) + "\n";
+            case HTTP -> "exec perl -MHTTP::Tiny -e"
+                    + " 'exit(HTTP::Tiny->new(timeout => 2)->get($ARGV[0])->{success} ? 0 : 1)' "
+                    + quote(p.readyTarget()) + "\n";
+            case LOG -> "exec perl -ne 'BEGIN { $re = shift } s/^\\S+ //; if (/$re/) { $found = 1; last } END { exit($found ? 0 : 1) }' "
+                    + quote(p.readyTarget()) + " " + quote(p.logFile().toString()) + "\n";
+            case SOCKET_PASSED -> "# The launcher writes its pid once the passed sockets listen; exec keeps that pid.\n"
+                    + "[ \"$(cat " + quote(p.passing().marker().toString())
+                    + " 2>/dev/null)\" = \"$(cat supervise/pid)\" ]\n";
+            case COMMAND -> workdirAndEnvironment(p) + "exec " + quoteAll(readyCommand) + "\n";
+            case EXIT -> "# A one-shot step: done once its finish script recorded the expected exit status.\n"
+                    + "read status rest < supervise/" + SupervisedState.EXIT_RECORD + " 2>/dev/null && [ \"$status\" = "
+                    + quote(p.readyTarget()) + " ]\n";
+        };
+    }
+
+    /** The process's working dir and extra environment, for the run script and a ready command alike. */
+    private static String workdirAndEnvironment(ProcessPlan p) {
+        StringBuilder s =
+                new StringBuilder("cd ").append(quote(p.workdir().toString())).append(" || exit 111\n");
+        p.env().forEach((name, value) -> s.append("export ")
+                .append(name)
+                .append('=')
+                .append(quote(value))
+                .append('\n'));
+        return s.toString();
+    }
+
+    private StringBuilder header(ProcessPlan p) {
+        return new StringBuilder("#!/bin/sh\n# Written by pgroup for process ")
+                .append(p.name())
+                .append(" of group ")
+                .append(groupId)
+                .append(". Change group.toml, not this file.\n");
+    }
+
+    private static void script(Path file, CharSequence text) throws IOException {
+        Spawning.writeExecutable(file, text);
+    }
+}

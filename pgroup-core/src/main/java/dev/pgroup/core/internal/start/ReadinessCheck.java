@@ -1,0 +1,377 @@
+package dev.pgroup.core.internal.start;
+
+import dev.pgroup.core.internal.os.Spawning;
+import dev.pgroup.core.internal.runit.SupervisedState;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Tells whether a running process is ready to be used, in the style of Testcontainers' {@code
+ * Wait}: one small interface, with static factories for tcp, http, log line, command and
+ * socket-passed. A check never throws and never blocks for long; it says what it saw last so that
+ * a timeout can explain itself.
+ */
+public interface ReadinessCheck {
+
+    /**
+     * One attempt, which returns within {@code atMost} (plus a few milliseconds): a start must end at
+     * its deadline, whatever a check does.
+     */
+    boolean isReady(Duration atMost);
+
+    /** What is checked, e.g. {@code tcp 127.0.0.1:20001}. */
+    String description();
+
+    /** Why the last attempt failed, e.g. {@code Connection refused}. */
+    String lastProblem();
+
+    /**
+     * How long to wait at least between attempts: a refused connect or a file read costs
+     * microseconds, an HTTP request or a spawned command much more.
+     */
+    default long pauseMillis() {
+        return 2;
+    }
+
+    /** Ready as soon as it runs. */
+    static ReadinessCheck running() {
+        return new Fixed("running");
+    }
+
+    /**
+     * Ready as soon as it runs with its sockets: pgroup's launcher bound them and passed them, so
+     * they accept before the daemon even starts. The launcher writes its pid to {@code marker} once
+     * every socket listens and then execs the daemon, which keeps that pid; so the check is a file
+     * read, not a connection. A bind that failed never writes the marker: the launcher exits, and
+     * start fails on that exit.
+     *
+     * @param serviceDir the runit service dir, whose supervised pid must match the marker
+     * @param addresses what was bound, for messages
+     */
+    static ReadinessCheck socketPassed(Path marker, Path serviceDir, String addresses) {
+        return new SocketPassed(marker, serviceDir, addresses);
+    }
+
+    static ReadinessCheck tcp(int port) {
+        return new Tcp(port);
+    }
+
+    static ReadinessCheck http(URI uri) {
+        return new Http(uri);
+    }
+
+    /** Ready once a log line written after {@code fromOffset} matches (svlogd's timestamp is not part of the line). */
+    static ReadinessCheck logLine(Path logFile, Pattern pattern, long fromOffset) {
+        return new LogLine(logFile, pattern, fromOffset);
+    }
+
+    /** Ready when the script exits 0. */
+    static ReadinessCheck command(Path script, Path workdir) {
+        return new Command(script, workdir);
+    }
+
+    /** A check that remembers why its last attempt failed. */
+    abstract class Attempts implements ReadinessCheck {
+        protected String problem = "not tried yet";
+
+        @Override
+        public String lastProblem() {
+            return problem;
+        }
+    }
+
+    record Fixed(String description) implements ReadinessCheck {
+        @Override
+        public boolean isReady(Duration atMost) {
+            return true;
+        }
+
+        @Override
+        public String lastProblem() {
+            return "";
+        }
+    }
+
+    final class SocketPassed extends Attempts {
+        private final Path marker;
+        private final Path serviceDir;
+        private final String addresses;
+
+        SocketPassed(Path marker, Path serviceDir, String addresses) {
+            this.marker = marker;
+            this.serviceDir = serviceDir;
+            this.addresses = addresses;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            long pid = SupervisedState.read(serviceDir).pid();
+            String written;
+            try {
+                written = Files.readString(marker, StandardCharsets.US_ASCII).strip();
+            } catch (IOException e) {
+                problem = "the launcher of pid " + pid + " has not bound the sockets yet";
+                return false;
+            }
+            if (pid != 0 && written.equals(Long.toString(pid))) {
+                return true;
+            }
+            problem = "the sockets were bound by pid " + written + ", runit supervises pid " + pid;
+            return false;
+        }
+
+        @Override
+        public String description() {
+            return "socket passed, " + addresses + " bound by pgroup's launcher (" + marker + ")";
+        }
+
+        @Override
+        public long pauseMillis() {
+            return 0; // one small file read
+        }
+    }
+
+    final class Tcp extends Attempts {
+        private final int port;
+
+        Tcp(int port) {
+            this.port = port;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), millis(200, atMost));
+                return true;
+            } catch (IOException e) {
+                problem = String.valueOf(e.getMessage());
+                return false;
+            }
+        }
+
+        @Override
+        public String description() {
+            return "tcp 127.0.0.1:" + port;
+        }
+    }
+
+    final class Http extends Attempts {
+        private final URI uri;
+
+        Http(URI uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            HttpURLConnection c = null;
+            try {
+                c = (HttpURLConnection) uri.toURL().openConnection();
+                c.setConnectTimeout(millis(200, atMost));
+                c.setReadTimeout(millis(2000, atMost));
+                c.setInstanceFollowRedirects(false);
+                int code = c.getResponseCode();
+                if (code >= 200 && code < 400) {
+                    return true;
+                }
+                problem = "HTTP " + code;
+                return false;
+            } catch (IOException e) {
+                problem = String.valueOf(e.getMessage());
+                return false;
+            } finally {
+                if (c != null) {
+                    c.disconnect();
+                }
+            }
+        }
+
+        @Override
+        public String description() {
+            return "http GET " + uri + " answers 2xx or 3xx";
+        }
+
+        @Override
+        public long pauseMillis() {
+            return 20;
+        }
+    }
+
+    final class LogLine implements ReadinessCheck {
+        private static final Pattern SVLOGD_TIMESTAMP =
+                Pattern.compile("^\\d{4}-\\d\\d-\\d\\d_\\d\\d:\\d\\d:\\d\\d\\.\\d+ ");
+        private final Path file;
+        private final Pattern pattern;
+        private long offset;
+        private final StringBuilder partial = new StringBuilder();
+
+        LogLine(Path file, Pattern pattern, long offset) {
+            this.file = file;
+            this.pattern = pattern;
+            this.offset = offset;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            if (!Files.exists(file)) {
+                return false;
+            }
+            try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                long size = in.length();
+                if (size < offset) {
+                    offset = 0; // svlogd rotated the file
+                    partial.setLength(0);
+                }
+                if (size == offset) {
+                    return false;
+                }
+                byte[] bytes = new byte[(int) Math.min(size - offset, 1 << 20)];
+                in.seek(offset);
+                in.readFully(bytes);
+                offset += bytes.length;
+                partial.append(new String(bytes, StandardCharsets.UTF_8));
+                int newline;
+                while ((newline = partial.indexOf("\n")) >= 0) {
+                    String line = SVLOGD_TIMESTAMP
+                            .matcher(partial.substring(0, newline))
+                            .replaceFirst("");
+                    partial.delete(0, newline + 1);
+                    if (pattern.matcher(line).find()) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String description() {
+            return "a log line matching /" + pattern + "/ in " + file;
+        }
+
+        @Override
+        public String lastProblem() {
+            return "no such line yet";
+        }
+    }
+
+    /**
+     * Runs the generated {@code check} script. One run may take {@link #ATTEMPT_TIMEOUT} at most (or
+     * what is left of the start): a check that hangs (a client waiting on a server that never
+     * answers, a typo that runs a server) is killed with everything it started, and counts as a
+     * failed attempt.
+     */
+    final class Command extends Attempts {
+        /** How long one run of a ready command may take; documented in group-toml.md. */
+        public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+        /** Output kept for the error message. */
+        private static final int MAX_OUTPUT = 2000;
+
+        private final Path script;
+        private final Path workdir;
+
+        Command(Path script, Path workdir) {
+            this.script = script;
+            this.workdir = workdir;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            Duration limit = atMost.compareTo(ATTEMPT_TIMEOUT) < 0 ? atMost : ATTEMPT_TIMEOUT;
+            Process p;
+            try {
+                p = Spawning.start(new ProcessBuilder(script.toString())
+                        .directory(workdir.toFile())
+                        .redirectErrorStream(true));
+            } catch (IOException e) {
+                problem = String.valueOf(e.getMessage());
+                return false;
+            }
+            // Read on another thread: a child that outlives the check keeps the pipe open, and a
+            // blocking read here would wait for it.
+            StringBuilder output = new StringBuilder();
+            Thread reader = new Thread(() -> readInto(p, output), "pgroup-ready-command-output");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                if (!p.waitFor(Math.max(limit.toMillis(), 1), TimeUnit.MILLISECONDS)) {
+                    killTree(p);
+                    problem = "did not exit within " + limit.toMillis() + " ms and was killed, with what it started";
+                    return false;
+                }
+                int code = p.exitValue();
+                if (code == 0) {
+                    return true;
+                }
+                reader.join(100);
+                String out;
+                synchronized (output) {
+                    out = output.toString().strip();
+                }
+                problem = "exit " + code + (out.isEmpty() ? "" : ": " + out);
+                return false;
+            } catch (InterruptedException e) {
+                killTree(p);
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private static void readInto(Process p, StringBuilder output) {
+            byte[] buffer = new byte[4096];
+            try (var in = p.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    synchronized (output) {
+                        if (output.length() < MAX_OUTPUT) {
+                            output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The process was killed; what was read is enough.
+            }
+        }
+
+        /** Kills the check and everything it started: the list is taken before the parent dies. */
+        private static void killTree(Process p) {
+            List<ProcessHandle> tree = p.descendants().toList();
+            p.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+            try {
+                p.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String description() {
+            return "command " + script + " exits 0";
+        }
+
+        @Override
+        public long pauseMillis() {
+            return 100;
+        }
+    }
+
+    /** A timeout in milliseconds: {@code preferred}, or less when less time is left (at least 1). */
+    private static int millis(int preferred, Duration atMost) {
+        return (int) Math.max(1, Math.min(preferred, atMost.toMillis()));
+    }
+}

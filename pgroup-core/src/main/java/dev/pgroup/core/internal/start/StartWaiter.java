@@ -1,0 +1,299 @@
+package dev.pgroup.core.internal.start;
+
+import dev.pgroup.core.internal.definition.ReadySpec;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.RuntimeSettings;
+import dev.pgroup.core.internal.runit.RuntimeSettings.ProcessSettings;
+import dev.pgroup.core.internal.runit.SupervisedState;
+import dev.pgroup.core.internal.runit.Supervisor;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Waits until every process of a freshly launched group runs and passes its ready check, bringing
+ * up {@code after} processes once what they wait for is ready. It fails fast, long before the
+ * deadline, when a process exits: runsv restarts a crashed service only after 1 s, and a missing
+ * program exits at once, so a single look at the status tells.
+ */
+public final class StartWaiter {
+
+    /** Why a start failed, before the group is stopped and the log tail read. */
+    public static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String process;
+
+        Failure(String process, String reason) {
+            super(reason);
+            this.process = process;
+        }
+
+        public String process() {
+            return process;
+        }
+    }
+
+    /**
+     * A process without a ready check is ready once it has run this long: long enough to catch a
+     * program that exits at once on bad config, short enough not to slow a test down much. Give a
+     * ready check to be faster and surer.
+     */
+    public static final Duration MIN_UPTIME_WITHOUT_CHECK = Duration.ofMillis(200);
+
+    /**
+     * The longest pause between two looks. A look reads one 20-byte status file per process, so
+     * even a hundred groups starting at once cost little; a long pause would add its length to
+     * every start.
+     */
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
+    /** How long to wait for a finish script's exit record once an exit is seen. */
+    private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(1);
+
+    private final GroupLayout layout;
+    private final Supervisor supervisor;
+    private final ProcessHandle runsvdir;
+    private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+    private Deadline deadline;
+
+    /**
+     * @param logOffsets size of each process's log before launch; log checks read only what follows
+     */
+    public StartWaiter(
+            GroupLayout layout,
+            Supervisor supervisor,
+            ProcessHandle runsvdir,
+            RuntimeSettings settings,
+            Map<String, Long> logOffsets) {
+        this.layout = layout;
+        this.supervisor = supervisor;
+        this.runsvdir = runsvdir;
+        for (ProcessSettings p : settings.processes()) {
+            tracked.put(p.name(), new Tracked(p, check(p, logOffsets.getOrDefault(p.name(), 0L))));
+        }
+    }
+
+    private ReadinessCheck check(ProcessSettings p, long logOffset) {
+        return switch (p.ready()) {
+            case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
+            case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
+            case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
+            case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
+            case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
+            case SOCKET_PASSED -> ReadinessCheck.socketPassed(
+                    layout.listenMarker(p.name()), layout.serviceDir(p.name()), p.readyTarget());
+            case COMMAND -> ReadinessCheck.command(
+                    layout.serviceDir(p.name()).resolve("check"), layout.serviceDir(p.name()));
+        };
+    }
+
+    private static final class Tracked {
+        final ProcessSettings settings;
+        final ReadinessCheck check;
+        boolean released;
+        /** When start brought it up with sv up; null for one runsv started at once. */
+        Instant releasedAt;
+
+        boolean ready;
+        long pid;
+        long nextCheckNanos;
+
+        Tracked(ProcessSettings settings, ReadinessCheck check) {
+            this.settings = settings;
+            this.check = check;
+            this.released = settings.after().isEmpty();
+        }
+    }
+
+    /** Waits; returns the pid of each process once all are ready. */
+    public Map<String, Long> await(Deadline deadline) throws Failure {
+        this.deadline = deadline;
+        long pause = TimeUnit.MILLISECONDS.toNanos(1);
+        while (true) {
+            boolean allReady = true;
+            boolean progress = false;
+            for (Tracked t : tracked.values()) {
+                if (!t.ready) {
+                    progress |= step(t);
+                    allReady &= t.ready;
+                }
+            }
+            if (allReady) {
+                Map<String, Long> pids = new LinkedHashMap<>();
+                tracked.forEach((name, t) -> pids.put(name, t.pid));
+                return pids;
+            }
+            if (!Processes.isRunning(runsvdir)) {
+                Tracked first = firstNotReady();
+                throw new Failure(
+                        first.settings.name(),
+                        "was not ready when runsvdir (pid " + runsvdir.pid() + ") exited; see " + layout.runsvdirLog());
+            }
+            if (deadline.passed()) {
+                throw timeout(deadline.total());
+            }
+            deadline.pauseUpTo(pause);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new Failure(firstNotReady().settings.name(), "was not ready when the start was interrupted");
+            }
+            // Back off while nothing changes; look again soon after something did (a process came
+            // up or was released), since its ready check is then likely to pass within milliseconds.
+            pause = progress ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(pause * 2, MAX_PAUSE_NANOS);
+        }
+    }
+
+    /** One look at one process; true when something changed (released, running, ready). */
+    private boolean step(Tracked t) throws Failure {
+        String name = t.settings.name();
+        if (!t.released) {
+            if (t.settings.after().stream().allMatch(dep -> tracked.get(dep).ready)) {
+                // sv fails until runsv has opened supervise/ok; a status file means it has.
+                SupervisedState s = SupervisedState.read(layout.serviceDir(name));
+                if (s.kind() != SupervisedState.Kind.NEVER_SUPERVISED && s.kind() != SupervisedState.Kind.NO_STATUS) {
+                    Instant before = Instant.now();
+                    if (supervisor.bringUp(name)) {
+                        t.released = true;
+                        t.releasedAt = before;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        SupervisedState s = SupervisedState.read(layout.serviceDir(name));
+        switch (s.kind()) {
+            case RUN -> {
+                if (t.pid != 0 && t.pid != s.pid()) {
+                    throw new Failure(
+                            name,
+                            "exited and was restarted by runit during start (pid " + t.pid + ", then " + s.pid() + ")");
+                }
+                boolean cameUp = t.pid == 0;
+                t.pid = s.pid();
+                long now = System.nanoTime();
+                if (t.settings.ready() == ReadySpec.Kind.EXIT) {
+                    t.ready = false; // a one-shot step is ready once it has exited, see below
+                } else if (t.settings.ready() == ReadySpec.Kind.NONE) {
+                    t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0;
+                } else if (now - t.nextCheckNanos >= 0) {
+                    t.ready = t.check.isReady(deadline.remaining());
+                    t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
+                }
+                return cameUp || t.ready;
+            }
+            case DOWN, FINISH -> {
+                if (exited(t, s)) {
+                    if (t.settings.ready() == ReadySpec.Kind.EXIT) {
+                        return finishedOneShot(t);
+                    }
+                    throw new Failure(name, "exited during start" + exitStatus(name));
+                }
+            }
+            case UNREADABLE -> throw new Failure(
+                    name, "has an unreadable " + layout.serviceDir(name).resolve("supervise/status"));
+            case NEVER_SUPERVISED, NO_STATUS -> {
+                // runsvdir has not started its runsv yet.
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a "down" or "finish" status means the process ran and exited. With "want up" runit
+     * will restart it; with "want down" its finish script (restart = never or on-failure) took it
+     * down, which can all happen between two looks, so that "run" is never seen. A process brought
+     * up by start was "down, want down" before, because of its down file: only a status dated after
+     * the release counts.
+     */
+    private boolean exited(Tracked t, SupervisedState s) {
+        if (s.wantUp()) {
+            return t.pid != 0 || exitedAfterStarting(t.settings.name(), s);
+        }
+        return t.releasedAt == null || s.since().isAfter(t.releasedAt);
+    }
+
+    /**
+     * A one-shot step ({@code ready = { exit = N }}) has exited: ready if with status N, else the
+     * start fails saying how it exited.
+     */
+    private boolean finishedOneShot(Tracked t) throws Failure {
+        String name = t.settings.name();
+        String how = exitStatus(name); // waits for the finish script's record
+        java.util.OptionalInt status = SupervisedState.lastExitStatus(layout.serviceDir(name));
+        String expected = t.settings.readyTarget();
+        if (status.isPresent() && Integer.toString(status.getAsInt()).equals(expected)) {
+            t.ready = true;
+            return true;
+        }
+        throw new Failure(
+                name,
+                "exited during start" + (how.isEmpty() ? "" : how) + ", but ready = { exit = " + expected
+                        + " } expects status " + expected);
+    }
+
+    /**
+     * How the process exited, e.g. " with status 0", from the record of its finish script. The
+     * script runs right after the exit; a short wait for it makes the message the same every time.
+     * Without a finish script (restart = always) there is no record.
+     */
+    private String exitStatus(String name) {
+        Path serviceDir = layout.serviceDir(name);
+        if (!Files.exists(serviceDir.resolve("finish"))) {
+            return "";
+        }
+        Deadline wait = Deadline.in(EXIT_RECORD_WAIT);
+        String[] found = {null};
+        wait.await(
+                () -> {
+                    found[0] = SupervisedState.lastExit(serviceDir).orElse(null);
+                    return found[0] != null;
+                },
+                Duration.ofMillis(5));
+        return found[0] == null ? "" : " " + found[0];
+    }
+
+    /**
+     * Whether a "down, want up" status is runsv's record of an exit rather than the one it writes
+     * when it starts, before it has forked the service: that one is dated when runsv started, and a
+     * loaded machine can take far longer than any fixed settle time to get from there to the fork.
+     * runsv starts the log service first, so an exit is dated at or after the logger's start, and
+     * the status written at runsv's start is dated before it.
+     */
+    private boolean exitedAfterStarting(String name, SupervisedState s) {
+        SupervisedState logger = SupervisedState.read(layout.serviceDir(name).resolve("log"));
+        return logger.kind() == SupervisedState.Kind.RUN && !logger.since().isAfter(s.since());
+    }
+
+    private Tracked firstNotReady() {
+        return tracked.values().stream().filter(t -> !t.ready).findFirst().orElseThrow();
+    }
+
+    private Failure timeout(Duration total) {
+        Tracked t = firstNotReady();
+        String why;
+        if (!t.released) {
+            List<String> waiting = t.settings.after().stream()
+                    .filter(d -> !tracked.get(d).ready)
+                    .toList();
+            why = "was never started: it waits for " + waiting + (waiting.isEmpty() ? " (sv up failed)" : "");
+        } else if (t.pid == 0) {
+            why = "was not running";
+        } else {
+            why = "did not pass its ready check, " + t.check.description() + " (last: " + t.check.lastProblem() + ")";
+        }
+        return new Failure(t.settings.name(), "was not ready within " + format(total) + ": " + why);
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,259 @@
+package dev.pgroup.core.internal.state;
+
+import dev.pgroup.core.PGroupException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Port leases in the {@link StateDatabase}. All ports of a group are leased in one transaction. A
+ * lease records its owner (lock file, pid and start time) so that leases of a dead owner can be
+ * reclaimed, and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
+ */
+public final class PortLeases {
+
+    /** One leased port. */
+    public record Lease(String process, String name, int port) {}
+
+    private final StateDatabase database;
+    private final int firstPort;
+    private final int lastPort;
+
+    public PortLeases(StateDatabase database, int firstPort, int lastPort) {
+        if (firstPort < 1024 || lastPort > 65535 || firstPort > lastPort) {
+            throw new IllegalArgumentException("port range " + firstPort + "-" + lastPort + " must lie in 1024-65535");
+        }
+        this.database = database;
+        this.firstPort = firstPort;
+        this.lastPort = lastPort;
+    }
+
+    /** Where the database lives. */
+    public Path database() {
+        return database.file();
+    }
+
+    /**
+     * Leases one free port for each requested {@code (process, name)} in one transaction.
+     *
+     * @param wanted {@code process -> port names}
+     */
+    public List<Lease> lease(String groupId, Owner owner, Map<String, List<String>> wanted) {
+        int count = wanted.values().stream().mapToInt(List::size).sum();
+        if (count == 0) {
+            return List.of();
+        }
+        Path ownersDir = OwnerLock.ownersDir(database.file());
+        return database.write("lease " + count + " port(s) for group " + groupId, connection -> {
+            Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection, ownersDir);
+            int leasedToOthers = taken.size();
+            int heldByOtherPrograms = 0;
+            List<Lease> leases = new ArrayList<>();
+            int span = lastPort - firstPort + 1;
+            int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, owner_lock, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
+                    for (String name : e.getValue()) {
+                        int port = -1;
+                        for (int tried = 0; tried < span && port < 0; tried++, candidate++) {
+                            if (candidate > lastPort) {
+                                candidate = firstPort;
+                            }
+                            if (!taken.contains(candidate)) {
+                                if (isBindable(candidate)) {
+                                    port = candidate;
+                                } else {
+                                    // Counted once: it joins taken, so the search skips it from now on.
+                                    taken.add(candidate);
+                                    heldByOtherPrograms++;
+                                }
+                            }
+                        }
+                        if (port < 0) {
+                            throw new PGroupException(
+                                    noFreePort(groupId, count, leases.size(), leasedToOthers, heldByOtherPrograms));
+                        }
+                        taken.add(port);
+                        insert.setInt(1, port);
+                        insert.setString(2, groupId);
+                        insert.setString(3, e.getKey());
+                        insert.setString(4, name);
+                        insert.setLong(5, owner.pid());
+                        insert.setLong(6, owner.startMillis());
+                        insert.setString(7, owner.lockName());
+                        insert.setLong(8, System.currentTimeMillis());
+                        insert.addBatch();
+                        leases.add(new Lease(e.getKey(), name, port));
+                    }
+                }
+                insert.executeBatch();
+            }
+            return leases;
+        });
+    }
+
+    /** Says where every port of the range went, so that the numbers add up to the range's size. */
+    private String noFreePort(String groupId, int wanted, int found, int leasedToOthers, int heldByOtherPrograms) {
+        int span = lastPort - firstPort + 1;
+        return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
+                + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
+                + database.file() + ", " + are(heldByOtherPrograms) + " in use by other programs, and the "
+                + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"
+                + " cleans up after dead owners) or widen the port range";
+    }
+
+    private static String are(int n) {
+        return n + (n == 1 ? " is" : " are");
+    }
+
+    /** Releases every lease of a group. Releasing a group with no leases is fine. */
+    public int release(String groupId) {
+        return database.write("release the ports of group " + groupId, connection -> deleteLeases(connection, groupId));
+    }
+
+    /**
+     * Deletes every lease of a group in the caller's transaction: the one place a group's leases
+     * are released, by {@link #release} and by {@link GroupRegistry#remove} with the group's row.
+     */
+    static int deleteLeases(Connection connection, String groupId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE group_id = ?")) {
+            delete.setString(1, groupId);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** The leases of a group, by process then port name. */
+    public Map<String, Map<String, Integer>> leasesOf(String groupId) {
+        return database.read("read the leases of group " + groupId, connection -> {
+            try (PreparedStatement q = connection.prepareStatement(
+                    "SELECT process, name, port FROM leases WHERE group_id = ? ORDER BY rowid")) {
+                q.setString(1, groupId);
+                Map<String, Map<String, Integer>> out = new HashMap<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getInt(3));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Every leased port; for tests and {@code list}. */
+    public Set<Integer> allLeasedPorts() {
+        return database.read("read the leased ports", connection -> {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT port FROM leases")) {
+                Set<Integer> ports = new HashSet<>();
+                while (rs.next()) {
+                    ports.add(rs.getInt(1));
+                }
+                return ports;
+            }
+        });
+    }
+
+    /**
+     * Releases the leases of groups the registry does not know, in one statement: a create
+     * registers its group before it leases, so a group being created is never taken for unknown.
+     *
+     * @return how many ports were released, by group id
+     */
+    public Map<String, Integer> releaseUnregistered() {
+        return database.write("release the leases of unknown groups", connection -> {
+            Map<String, Integer> released = new java.util.TreeMap<>();
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT group_id, COUNT(*) FROM leases"
+                            + " WHERE group_id NOT IN (SELECT id FROM groups) GROUP BY group_id")) {
+                while (rs.next()) {
+                    released.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            try (Statement s = connection.createStatement()) {
+                s.executeUpdate("DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups)");
+            }
+            return released;
+        });
+    }
+
+    /**
+     * Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim),
+     * and so are the lock files of those owners.
+     */
+    private static Set<Integer> leasedPortsReclaimingDeadOwners(Connection connection, Path ownersDir)
+            throws SQLException {
+        Set<Integer> taken = new HashSet<>();
+        Map<Owner, Boolean> deadByOwner = new HashMap<>();
+        List<Integer> reclaim = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT port, owner_pid, owner_start, owner_lock FROM leases")) {
+            while (rs.next()) {
+                Owner owner = Owner.of(rs.getLong(2), rs.getLong(3), rs.getString(4), ownersDir);
+                if (deadByOwner.computeIfAbsent(owner, Owner::isDead)) {
+                    reclaim.add(rs.getInt(1));
+                } else {
+                    taken.add(rs.getInt(1));
+                }
+            }
+        }
+        if (!reclaim.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE port = ?")) {
+                for (int port : reclaim) {
+                    delete.setInt(1, port);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            deadByOwner.forEach((owner, dead) -> {
+                if (dead && owner.lock() != null) {
+                    OwnerLock.deleteIfDead(owner.lock());
+                }
+            });
+        }
+        return taken;
+    }
+
+    /** A port some other program listens on is skipped; SO_REUSEADDR so TIME_WAIT does not count. */
+    public static boolean isBindable(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The default lease range: from 20000 up to just below the kernel's ephemeral range. */
+    public static int[] defaultRange() {
+        int ephemeralFirst = 49152; // macOS and the IANA default
+        Path linux = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(linux)) {
+            // Not Files.readString: /proc files report size 0, and readString returned "3" here.
+            try (java.io.BufferedReader in = Files.newBufferedReader(linux)) {
+                ephemeralFirst = Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
+            } catch (IOException | RuntimeException ignored) {
+                // Keep the IANA default.
+            }
+        }
+        int first = ephemeralFirst > 21000 ? 20000 : 10000;
+        return new int[] {first, Math.max(first + 100, ephemeralFirst - 1)};
+    }
+}
