@@ -208,6 +208,15 @@ public final class Group implements AutoCloseable {
             }
         } catch (StartWaiter.Failure f) {
             throw failedStart(f.process(), f.getMessage(), f);
+        } catch (java.io.UncheckedIOException e) {
+            // The manifest or a pid file could not be written, e.g. on a full disk: an engine
+            // failure with the group's id, not a raw I/O exception.
+            PGroupException failure = new PGroupException(
+                    "cannot start group " + id + ": " + e.getMessage()
+                            + (String.valueOf(e.getCause()).contains("No space left") ? " (the disk is full)" : ""),
+                    e);
+            stopAfterFailure(failure);
+            throw failure;
         } catch (RuntimeException | Error e) {
             stopAfterFailure(e);
             throw e;

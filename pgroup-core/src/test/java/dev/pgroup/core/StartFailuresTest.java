@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.Processes;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -207,6 +208,24 @@ class StartFailuresTest {
                         .as("try " + i)
                         .isEqualTo("group " + group.id() + ": process \"second\" exited during start with status 4");
             }
+        }
+    }
+
+    @Test
+    void aManifestThatCannotBeWrittenAtTheEndOfStartIsAnEngineErrorAndStopsTheGroup() throws Exception {
+        Path def = TestEngines.definition(tmp, "[[process]]\nname = \"sleeper\"\ncommand = [\"sleep\", \"60\"]\n");
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
+                Group group = engine.create(def)) {
+            // What a full disk does to the manifest written once the processes are ready.
+            Files.delete(group.manifestFile());
+            Files.createDirectory(group.manifestFile());
+
+            PGroupException e = catchThrowableOfType(PGroupException.class, () -> group.start(Duration.ofSeconds(10)));
+
+            assertThat(e).isNotNull();
+            assertThat(e.getMessage()).contains("cannot start group " + group.id());
+            assertThat(group.isRunning()).isFalse();
+            Files.delete(group.manifestFile());
         }
     }
 }

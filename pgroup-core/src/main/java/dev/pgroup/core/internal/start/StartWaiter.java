@@ -127,7 +127,7 @@ public final class StartWaiter {
                     allReady &= t.ready;
                 }
             }
-            if (allReady) {
+            if (allReady && allStillRunning()) {
                 Map<String, Long> pids = new LinkedHashMap<>();
                 tracked.forEach((name, t) -> pids.put(name, t.pid));
                 return pids;
@@ -183,7 +183,9 @@ public final class StartWaiter {
                 if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                     t.ready = false; // a one-shot step is ready once it has exited, see below
                 } else if (t.settings.ready() == ReadySpec.Kind.NONE) {
-                    t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0;
+                    // runsv's status file may lag behind an exit; the process table does not.
+                    t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0
+                            && Processes.find(s.pid(), 0).isPresent();
                 } else if (now - t.nextCheckNanos >= 0) {
                     t.ready = t.check.isReady(deadline.remaining());
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
@@ -219,6 +221,29 @@ public final class StartWaiter {
             return t.pid != 0 || exitedAfterStarting(t.settings.name(), s);
         }
         return t.releasedAt == null || s.since().isAfter(t.releasedAt);
+    }
+
+    /**
+     * One last look before the start succeeds: every process (but finished one-shot steps) still
+     * runs as the pid it was ready as. A process that passed its check and exited right after (a
+     * daemonizing server, a program that exits at once on a loaded machine) is marked not ready
+     * again, and the next look reports its exit the way every exit is reported.
+     */
+    private boolean allStillRunning() {
+        boolean all = true;
+        for (Tracked t : tracked.values()) {
+            if (t.settings.ready() == ReadySpec.Kind.EXIT) {
+                continue;
+            }
+            SupervisedState s = SupervisedState.read(layout.serviceDir(t.settings.name()));
+            if (s.kind() != SupervisedState.Kind.RUN
+                    || s.pid() != t.pid
+                    || Processes.find(t.pid, 0).isEmpty()) {
+                t.ready = false;
+                all = false;
+            }
+        }
+        return all;
     }
 
     /**
