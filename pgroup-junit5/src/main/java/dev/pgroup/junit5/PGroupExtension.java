@@ -1,0 +1,275 @@
+package dev.pgroup.junit5;
+
+import dev.pgroup.PGroup;
+import dev.pgroup.core.DefinitionException;
+import dev.pgroup.core.Group;
+import dev.pgroup.core.PGroupEngine;
+import dev.pgroup.core.PGroupException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The extension behind {@link WithGroup}: creates and starts each group before the tests that
+ * declare it, injects it as a {@code dev.pgroup.PGroup} or {@code dev.pgroup.core.Group}
+ * parameter, and terminates it with the extension context that holds it.
+ *
+ * <p>All state lives in {@link ExtensionContext.Store}s, so JUnit closes it, also when a test or a
+ * callback fails: the engine in the root store (one per run, thread-safe), the groups in the store
+ * of the test method or, for {@code PER_CLASS}, of the class. Groups are owned by the test JVM, so a
+ * test run killed outright leaves nothing running: each group's watchdog takes it down.
+ *
+ * <p>Normally registered by {@link WithGroup} itself; {@code @ExtendWith(PGroupExtension.class)}
+ * alone injects nothing.
+ */
+public final class PGroupExtension
+        implements BeforeAllCallback,
+                BeforeEachCallback,
+                ParameterResolver,
+                TestExecutionExceptionHandler,
+                LifecycleMethodExecutionExceptionHandler {
+    static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PGroupExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        List<WithGroup> perClass = new ArrayList<>();
+        for (WithGroup w : declaredOn(context.getRequiredTestClass())) {
+            if (w.lifecycle() == WithGroup.Lifecycle.PER_CLASS) {
+                perClass.add(w);
+            }
+        }
+        startAll(context, perClass);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Method method = context.getRequiredTestMethod();
+        List<WithGroup> perMethod = new ArrayList<>();
+        for (Class<?> c = context.getRequiredTestClass(); c != null; c = enclosingOfNested(c)) {
+            for (WithGroup w : declaredOn(c)) {
+                if (w.lifecycle() == WithGroup.Lifecycle.PER_METHOD) {
+                    perMethod.add(w);
+                }
+            }
+        }
+        for (WithGroup w : AnnotationSupport.findRepeatableAnnotations(method, WithGroup.class)) {
+            if (w.lifecycle() == WithGroup.Lifecycle.PER_CLASS) {
+                throw new ExtensionConfigurationException(declaration(w) + " on " + testName(context)
+                        + ": lifecycle = PER_CLASS belongs on the class; a group on a method lives for that"
+                        + " method");
+            }
+            perMethod.add(w);
+        }
+        startAll(context, perMethod);
+    }
+
+    /** Checks every name in scope first, so that a clash creates nothing, then creates and starts. */
+    private void startAll(ExtensionContext context, List<WithGroup> declared) {
+        if (declared.isEmpty()) {
+            return;
+        }
+        Map<String, String> names = new HashMap<>();
+        inScope(context).forEach(g -> names.put(g.name(), g.declaration()));
+        for (WithGroup w : declared) {
+            String other = names.putIfAbsent(nameOf(w), declaration(w));
+            if (other != null) {
+                throw new ExtensionConfigurationException("two groups named '" + nameOf(w) + "' in scope of "
+                        + testName(context) + ": " + other + " and " + declaration(w)
+                        + "; give them distinct names with @WithGroup(value = ..., name = ...)");
+            }
+        }
+        Settings settings = Settings.of(context);
+        PGroupEngine engine = EngineResource.of(context, settings);
+        ScopeGroups scope = context.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(key(context), k -> new ScopeGroups(), ScopeGroups.class);
+        for (WithGroup w : declared) {
+            start(context, engine, settings, scope, w);
+        }
+    }
+
+    /** Creates and starts one group; on failure the engine has rolled back, or the scope will close it. */
+    private static void start(
+            ExtensionContext context, PGroupEngine engine, Settings settings, ScopeGroups scope, WithGroup w) {
+        Path dir = Path.of(w.value()).toAbsolutePath().normalize();
+        String where = declaration(w) + " of " + testName(context) + " (" + dir + ")";
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new ExtensionConfigurationException(where + ": no such directory; the path is relative to the"
+                    + " working directory " + Path.of("").toAbsolutePath() + " (the module dir under Maven)");
+        }
+        Group group;
+        try {
+            group = engine.create(dir);
+        } catch (DefinitionException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+        } catch (PGroupException e) {
+            throw new PGroupException(where + ": cannot create the group: " + e.getMessage(), e);
+        }
+        scope.add(new StartedGroup(nameOf(w), declaration(w), group));
+        try {
+            group.start(settings.startTimeout());
+        } catch (PGroupException e) {
+            throw new PGroupException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == PGroup.class || type == Group.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        StartedGroup g = select(parameter, context);
+        return parameter.getParameter().getType() == PGroup.class ? g.runtime() : g.group();
+    }
+
+    private static StartedGroup select(ParameterContext parameter, ExtensionContext context) {
+        List<StartedGroup> groups = inScope(context);
+        String what = "parameter " + parameter.getIndex() + " ("
+                + parameter.getParameter().getType().getSimpleName() + ") of " + testName(context);
+        Optional<WithGroup.Name> wanted = parameter.findAnnotation(WithGroup.Name.class);
+        if (wanted.isPresent()) {
+            String name = wanted.get().value();
+            return groups.stream()
+                    .filter(g -> g.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new ParameterResolutionException(what + " asks for the group named '" + name
+                            + "', but "
+                            + (groups.isEmpty() ? "no @WithGroup is in scope" : "in scope are " + list(groups))));
+        }
+        if (groups.size() == 1) {
+            return groups.get(0);
+        }
+        if (groups.isEmpty()) {
+            throw new ParameterResolutionException(what + " needs a group, but no @WithGroup is in scope: annotate the"
+                    + " method or the class with @WithGroup(\"path/to/definition\")");
+        }
+        throw new ParameterResolutionException(what + " cannot tell apart " + list(groups)
+                + "; say which with @WithGroup.Name(\"" + groups.get(0).name() + "\") on the parameter");
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withLogs(context, failure);
+    }
+
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withLogs(context, failure);
+    }
+
+    @Override
+    public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withLogs(context, failure);
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withLogs(context, failure);
+    }
+
+    @Override
+    public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withLogs(context, failure);
+    }
+
+    /**
+     * Adds each group's log tails to the failure, and with {@code pgroup.keep=failed} marks the
+     * groups' scopes to keep their files.
+     */
+    private static Throwable withLogs(ExtensionContext context, Throwable failure) {
+        boolean keep;
+        try {
+            keep = Settings.of(context).keepFailed();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return failure;
+        }
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            ScopeGroups scope = c.getStore(NAMESPACE).get(key(c), ScopeGroups.class);
+            if (scope == null) {
+                continue;
+            }
+            if (keep) {
+                scope.keepFiles();
+            }
+            for (StartedGroup g : scope.groups()) {
+                try {
+                    failure.addSuppressed(new GroupLogs(g, scope.keepsFiles()));
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    /** The groups visible from {@code context}: its own, then those of the classes around it. */
+    private static List<StartedGroup> inScope(ExtensionContext context) {
+        List<StartedGroup> out = new ArrayList<>();
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            ScopeGroups scope = c.getStore(NAMESPACE).get(key(c), ScopeGroups.class);
+            if (scope != null) {
+                out.addAll(scope.groups());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Keyed by the context's id: a store also answers with its parents' values, and a method must
+     * not mistake its class's groups for its own.
+     */
+    private static String key(ExtensionContext context) {
+        return "groups " + context.getUniqueId();
+    }
+
+    private static List<WithGroup> declaredOn(Class<?> testClass) {
+        return AnnotationSupport.findRepeatableAnnotations(testClass, WithGroup.class);
+    }
+
+    /** A {@code @Nested} class sees the groups of the classes around it. */
+    private static Class<?> enclosingOfNested(Class<?> c) {
+        return Modifier.isStatic(c.getModifiers()) ? null : c.getEnclosingClass();
+    }
+
+    private static String nameOf(WithGroup w) {
+        if (!w.name().isEmpty()) {
+            return w.name();
+        }
+        Path file = Path.of(w.value()).normalize().getFileName();
+        return file == null ? w.value() : file.toString();
+    }
+
+    private static String declaration(WithGroup w) {
+        return "@WithGroup(\"" + w.value() + "\"" + (w.name().isEmpty() ? "" : ", name = \"" + w.name() + "\"") + ")";
+    }
+
+    private static String list(List<StartedGroup> groups) {
+        return groups.stream()
+                .map(g -> g.declaration() + " named '" + g.name() + "'")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String testName(ExtensionContext context) {
+        String cls = context.getTestClass().map(Class::getName).orElse("?");
+        return context.getTestMethod().map(m -> cls + "." + m.getName() + "()").orElse(cls);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pgroup.junit5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgroup.PGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Fresh group per method by default; one group for the class with PER_CLASS; gone afterwards. */
+class LifecycleTest {
+    static final List<String> IDS = new CopyOnWriteArrayList<>();
+    static final List<Path> DIRS = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void clear() {
+        IDS.clear();
+        DIRS.clear();
+    }
+
+    @Test
+    void everyTestMethodGetsAFreshGroupThatIsTerminatedAfterIt() {
+        Fixtures.run(PerMethod.class).testEvents().assertStatistics(s -> s.started(3)
+                .succeeded(3));
+
+        assertThat(IDS).hasSize(3).doesNotHaveDuplicates();
+        assertThat(DIRS).noneMatch(Files::exists);
+        Fixtures.assertNothingLeft();
+    }
+
+    @Test
+    void perClassGroupIsSharedByTheClassAndTerminatedAfterIt() {
+        Fixtures.run(PerClass.class).testEvents().assertStatistics(s -> s.started(3)
+                .succeeded(3));
+
+        assertThat(IDS).hasSize(4).containsOnly(IDS.get(0)); // 3 tests + @BeforeAll
+        assertThat(DIRS).noneMatch(Files::exists);
+        Fixtures.assertNothingLeft();
+    }
+
+    @ExtendWith(OnlyInTestKit.class)
+    @WithGroup("src/test/resources/groups/redis-single")
+    static class PerMethod {
+        @Test
+        void a(PGroup g) {
+            record(g);
+        }
+
+        @Test
+        void b(PGroup g) {
+            record(g);
+        }
+
+        @Test
+        void c(PGroup g) {
+            record(g);
+        }
+    }
+
+    @ExtendWith(OnlyInTestKit.class)
+    @WithGroup(value = "src/test/resources/groups/redis-single", lifecycle = WithGroup.Lifecycle.PER_CLASS)
+    static class PerClass {
+        @org.junit.jupiter.api.BeforeAll
+        static void before(PGroup g) {
+            record(g);
+        }
+
+        @Test
+        void a(PGroup g) {
+            record(g);
+        }
+
+        @Test
+        void b(PGroup g) {
+            record(g);
+        }
+
+        @Test
+        void c(PGroup g) {
+            record(g);
+        }
+    }
+
+    static void record(PGroup g) {
+        assertThat(Fixtures.ping(g.port("redis", "main"))).isEqualTo("+PONG");
+        IDS.add(g.id());
+        DIRS.add(g.directory());
+    }
+}
