@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -39,11 +39,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * alone injects nothing.
  */
 public final class PGroupExtension
-        implements BeforeAllCallback,
-                BeforeEachCallback,
-                ParameterResolver,
-                TestExecutionExceptionHandler,
-                LifecycleMethodExecutionExceptionHandler {
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
     static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PGroupExtension.class);
 
     @Override
@@ -103,7 +99,7 @@ public final class PGroupExtension
         }
     }
 
-    /** Creates and starts one group; on failure the engine has rolled back, or the scope will close it. */
+    /** Creates and starts one group; on failure nothing of it is left. */
     private static void start(
             ExtensionContext context, PGroupEngine engine, Settings settings, ScopeGroups scope, WithGroup w) {
         Path dir = Path.of(w.value()).toAbsolutePath().normalize();
@@ -120,12 +116,22 @@ public final class PGroupExtension
         } catch (PGroupException e) {
             throw new PGroupException(where + ": cannot create the group: " + e.getMessage(), e);
         }
-        scope.add(new StartedGroup(nameOf(w), declaration(w), group));
         try {
             group.start(settings.startTimeout());
-        } catch (PGroupException e) {
-            throw new PGroupException(where + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            // The engine stopped what it launched and its message has the log tail; the files and
+            // ports go now, so the scope holds only started groups.
+            RuntimeException failure = e instanceof PGroupException
+                    ? new PGroupException(where + ": " + e.getMessage(), e)
+                    : new PGroupException(where + ": cannot start the group: " + e, e);
+            try {
+                group.terminate();
+            } catch (RuntimeException t) {
+                failure.addSuppressed(t);
+            }
+            throw failure;
         }
+        scope.add(new StartedGroup(nameOf(w), declaration(w), group));
     }
 
     @Override
@@ -165,42 +171,34 @@ public final class PGroupExtension
                 + "; say which with @WithGroup.Name(\"" + groups.get(0).name() + "\") on the parameter");
     }
 
+    /**
+     * After the user's {@code @AfterEach} methods, so they still find the group running: when the
+     * test failed, the test's own groups are stopped (svlogd then has written every line) and each
+     * group in scope adds its log tails to the failure.
+     */
     @Override
-    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        throw withLogs(context, failure);
+    public void afterEach(ExtensionContext context) {
+        context.getExecutionException().ifPresent(failure -> addLogs(context, failure));
     }
 
+    /** A failed {@code @BeforeAll} or {@code @AfterAll} method gets the class's group logs. */
     @Override
-    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        throw withLogs(context, failure);
-    }
-
-    @Override
-    public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        throw withLogs(context, failure);
-    }
-
-    @Override
-    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        throw withLogs(context, failure);
-    }
-
-    @Override
-    public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-        throw withLogs(context, failure);
+    public void afterAll(ExtensionContext context) {
+        context.getExecutionException().ifPresent(failure -> addLogs(context, failure));
     }
 
     /**
      * Adds each group's log tails to the failure, and with {@code pgroup.keep=failed} marks the
-     * groups' scopes to keep their files.
+     * groups' scopes to keep their files. The failure is the very object JUnit reports once the
+     * test's node is done.
      */
-    private static Throwable withLogs(ExtensionContext context, Throwable failure) {
+    private static void addLogs(ExtensionContext context, Throwable failure) {
         boolean keep;
         try {
             keep = Settings.of(context).keepFailed();
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
-            return failure;
+            return;
         }
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
             ScopeGroups scope = c.getStore(NAMESPACE).get(key(c), ScopeGroups.class);
@@ -210,15 +208,18 @@ public final class PGroupExtension
             if (keep) {
                 scope.keepFiles();
             }
+            boolean own = c == context;
             for (StartedGroup g : scope.groups()) {
                 try {
+                    if (own && g.group().isRunning()) {
+                        g.group().stop();
+                    }
                     failure.addSuppressed(new GroupLogs(g, scope.keepsFiles()));
                 } catch (RuntimeException e) {
                     failure.addSuppressed(e);
                 }
             }
         }
-        return failure;
     }
 
     /** The groups visible from {@code context}: its own, then those of the classes around it. */

@@ -34,6 +34,10 @@ final class Fixtures {
         return EngineTestKit.engine("junit-jupiter")
                 .selectors(DiscoverySelectors.selectClass(fixture))
                 .configurationParameter(OnlyInTestKit.PARAMETER, "true")
+                // The test kit reads no system properties; the extension falls back to them, but
+                // say it here too: these tests must never touch ~/.pgroup.
+                .configurationParameter("pgroup.baseDir", BASE_DIR.toString())
+                .configurationParameter("pgroup.database", DATABASE.toString())
                 .configurationParameters(parameters)
                 .execute();
     }
