@@ -42,6 +42,35 @@ class LifecycleTest {
         Fixtures.assertNothingLeft();
     }
 
+    @Test
+    void aNestedClassSeesTheGroupsOfTheClassAroundIt() {
+        Fixtures.run(Outer.class).testEvents().assertStatistics(s -> s.started(2)
+                .succeeded(2));
+
+        assertThat(IDS).hasSize(3).doesNotHaveDuplicates(); // outer's per-method group twice, the inner's once
+        assertThat(DIRS).noneMatch(Files::exists);
+        Fixtures.assertNothingLeft();
+    }
+
+    @ExtendWith(OnlyInTestKit.class)
+    @WithGroup("src/test/resources/groups/redis-single")
+    static class Outer {
+        @Test
+        void outer(PGroup g) {
+            record(g);
+        }
+
+        @org.junit.jupiter.api.Nested
+        @WithGroup(value = "src/test/resources/groups/redis-single", name = "inner")
+        class Inner {
+            @Test
+            void inner(@WithGroup.Name("redis-single") PGroup outer, @WithGroup.Name("inner") PGroup inner) {
+                record(outer);
+                record(inner);
+            }
+        }
+    }
+
     @ExtendWith(OnlyInTestKit.class)
     @WithGroup("src/test/resources/groups/redis-single")
     static class PerMethod {

@@ -31,7 +31,7 @@ class ParallelTest {
                                 "junit.jupiter.execution.parallel.enabled", "true",
                                 "junit.jupiter.execution.parallel.mode.default", "concurrent",
                                 "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                                "junit.jupiter.execution.parallel.config.fixed.parallelism", "8"))
+                                "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(TESTS)))
                 .testEvents()
                 .assertStatistics(s -> s.started(TESTS).succeeded(TESTS));
 
