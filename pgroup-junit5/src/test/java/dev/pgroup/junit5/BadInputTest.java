@@ -93,6 +93,22 @@ class BadInputTest {
         Fixtures.assertNothingLeft();
     }
 
+    @Test
+    void aBadSettingNamesItsKeyAndCreatesNothing() {
+        Throwable keep =
+                FailureReportTest.onlyFailure(Fixtures.run(WrongName.class, java.util.Map.of("pgroup.keep", "always")));
+        Throwable timeout = FailureReportTest.onlyFailure(
+                Fixtures.run(WrongName.class, java.util.Map.of("pgroup.startTimeout", "10s")));
+
+        assertThat(keep)
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("pgroup.keep must be 'failed' or 'never', was 'always'");
+        assertThat(timeout)
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("pgroup.startTimeout must be a positive number of seconds, was '10s'");
+        Fixtures.assertNothingLeft();
+    }
+
     @ExtendWith(OnlyInTestKit.class)
     @WithGroup("src/test/resources/groups/no-such-group")
     static class MissingDir {

@@ -6,11 +6,25 @@ import dev.pgroup.PGroup;
 import dev.pgroup.core.Group;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a user writes: the annotation, the parameter, a group.toml dir. */
 @WithGroup("src/test/resources/groups/redis-single")
 class WithGroupTest {
+    private PGroup seenBeforeEach;
+
+    @BeforeEach
+    void before(@WithGroup.Name("redis-single") PGroup group) { // named: one test below has two groups
+        seenBeforeEach = group;
+    }
+
+    @Test
+    void aBeforeEachMethodGetsTheTestsOwnStartedGroup(PGroup group) {
+        assertThat(seenBeforeEach.id()).isEqualTo(group.id());
+        assertThat(Fixtures.ping(seenBeforeEach.port("redis", "main"))).isEqualTo("+PONG");
+    }
+
     @Test
     void injectsAStartedGroupAsPGroup(PGroup group) {
         int port = group.port("redis", "main");
