@@ -90,6 +90,20 @@ class FailureReportTest {
         Fixtures.assertNothingLeft();
     }
 
+    @Test
+    void aFailedTestKeepsItsClassesSharedGroupWithKeepFailed() {
+        EngineExecutionResults results = Fixtures.run(FailingPerClass.class, Map.of("pgroup.keep", "failed"));
+
+        Throwable failure = onlyFailure(results);
+        assertThat(failure.getSuppressed()[0].getMessage())
+                .contains("files kept in " + SEEN.get().directory())
+                .contains("--- redis: ");
+        assertThat(SEEN.get().logFile("redis")).isNotEmptyFile();
+        assertThat(Fixtures.processesUnder(Fixtures.BASE_DIR))
+                .as("processes stopped")
+                .isEmpty();
+    }
+
     static Throwable onlyFailure(EngineExecutionResults results) {
         results.testEvents().assertStatistics(s -> s.failed(1));
         Event failed = results.testEvents().failed().list().get(0);
@@ -103,6 +117,21 @@ class FailureReportTest {
     static class Failing {
         @Test
         void test(PGroup g) {
+            SEEN.set(g);
+            throw new AssertionError("the cache was empty");
+        }
+    }
+
+    @ExtendWith(OnlyInTestKit.class)
+    @WithGroup(value = "src/test/resources/groups/redis-single", lifecycle = WithGroup.Lifecycle.PER_CLASS)
+    static class FailingPerClass {
+        @Test
+        void passes(PGroup g) {
+            SEEN.set(g);
+        }
+
+        @Test
+        void fails(PGroup g) {
             SEEN.set(g);
             throw new AssertionError("the cache was empty");
         }
