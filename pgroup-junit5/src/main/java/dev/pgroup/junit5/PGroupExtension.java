@@ -118,20 +118,24 @@ public final class PGroupExtension
         }
         try {
             group.start(settings.startTimeout());
-        } catch (RuntimeException | Error e) {
+        } catch (PGroupException e) {
             // The engine stopped what it launched and its message has the log tail; the files and
             // ports go now, so the scope holds only started groups.
-            RuntimeException failure = e instanceof PGroupException
-                    ? new PGroupException(where + ": " + e.getMessage(), e)
-                    : new PGroupException(where + ": cannot start the group: " + e, e);
-            try {
-                group.terminate();
-            } catch (RuntimeException t) {
-                failure.addSuppressed(t);
-            }
-            throw failure;
+            throw terminated(group, new PGroupException(where + ": " + e.getMessage(), e));
+        } catch (RuntimeException | Error e) {
+            terminated(group, e);
+            throw e;
         }
         scope.add(new StartedGroup(nameOf(w), declaration(w), group));
+    }
+
+    private static <T extends Throwable> T terminated(Group group, T failure) {
+        try {
+            group.terminate();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     @Override

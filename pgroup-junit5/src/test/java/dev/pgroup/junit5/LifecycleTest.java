@@ -43,6 +43,21 @@ class LifecycleTest {
     }
 
     @Test
+    void settingsFallBackToSystemPropertiesWhereTheLauncherReadsNone() {
+        // EngineTestKit reads no implicit parameters: only -Dpgroup.baseDir (set by surefire) says where.
+        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(
+                        PerMethod.class, "a", PGroup.class.getName()))
+                .configurationParameter(OnlyInTestKit.PARAMETER, "true")
+                .execute()
+                .testEvents()
+                .assertStatistics(s -> s.succeeded(1));
+
+        assertThat(DIRS).singleElement().matches(d -> d.startsWith(Fixtures.BASE_DIR), "under " + Fixtures.BASE_DIR);
+        Fixtures.assertNothingLeft();
+    }
+
+    @Test
     void aNestedClassSeesTheGroupsOfTheClassAroundIt() {
         Fixtures.run(Outer.class).testEvents().assertStatistics(s -> s.started(2)
                 .succeeded(2));
