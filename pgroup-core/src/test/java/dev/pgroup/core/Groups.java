@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -24,6 +25,7 @@ final class Groups implements ExtensionContext.Store.CloseableResource {
     private final Path dir;
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
     private PGroupEngine engine;
+    private Map<String, String> environment;
 
     private Groups(Path dir) {
         this.dir = dir;
@@ -42,10 +44,23 @@ final class Groups implements ExtensionContext.Store.CloseableResource {
         return dir;
     }
 
+    /**
+     * The environment the engine gives runsvdir and the processes instead of this JVM's, e.g. a
+     * PATH with a daemon on it; before the first create.
+     */
+    synchronized Groups withEnvironment(Map<String, String> environment) {
+        if (engine != null) {
+            throw new IllegalStateException("the engine is open already; set its environment before the first create");
+        }
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
     /** The test's engine: base dir {@code dir()/base}, the shared test database; opened on first use. */
     synchronized PGroupEngine engine() {
         if (engine == null) {
-            engine = TestEngines.engine(dir.resolve("base"));
+            Path base = dir.resolve("base");
+            engine = environment == null ? TestEngines.engine(base) : TestEngines.engine(base, environment);
             open.push(engine);
         }
         return engine;

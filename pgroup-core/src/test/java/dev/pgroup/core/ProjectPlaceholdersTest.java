@@ -24,21 +24,18 @@ class ProjectPlaceholdersTest {
             """;
 
     @Test
-    void theProjectsDirsAndArtifactAreRenderedFromTheCreateOptions() throws Exception {
+    void theProjectsDirsAndArtifactAreRenderedFromTheCreateOptions(Groups groups) throws Exception {
         Path project = Files.createDirectories(tmp.resolve("svc"));
         Path jar = Files.createDirectories(project.resolve("out")).resolve("svc-1.0.jar");
         Files.writeString(jar, "not really a jar");
-        Path def = TestEngines.definition(tmp, SHOWS_PROJECT);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(
-                        def, CreateOptions.defaults().withProject(project, project.resolve("out"), jar))) {
-            String run = Files.readString(group.directory().resolve("svc/run"));
+        Path def = groups.definition(SHOWS_PROJECT);
+        Group group = groups.create(def, CreateOptions.defaults().withProject(project, project.resolve("out"), jar));
+        String run = Files.readString(group.directory().resolve("svc/run"));
 
-            assertThat(run)
-                    .contains("DIR='" + project + "'")
-                    .contains("BUILD='" + project.resolve("out") + "'")
-                    .contains("JAR='" + jar + "'");
-        }
+        assertThat(run)
+                .contains("DIR='" + project + "'")
+                .contains("BUILD='" + project.resolve("out") + "'")
+                .contains("JAR='" + jar + "'");
     }
 
     @Test

@@ -13,29 +13,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Starts that fail end on time, the same way every time, and say why in words. */
 @ExtendWith(GroupsExtension.class)
 class StartFailuresTest {
-    @TempDir
-    Path tmp;
-
     @Test
     @Timeout(60)
-    void aReadyCommandThatNeverExitsIsKilledAndStartEndsAtItsTimeout() throws IOException {
-        assertHangingReadyCommandEndsOnTime("[\"sleep\", \"999913\"]", "999913");
+    void aReadyCommandThatNeverExitsIsKilledAndStartEndsAtItsTimeout(Groups groups) throws IOException {
+        assertHangingReadyCommandEndsOnTime(groups, "[\"sleep\", \"999913\"]", "999913");
     }
 
     @Test
     @Timeout(60)
-    void aReadyCommandThatNeverExitsIsKilledWithTheProcessesItStarted() throws IOException {
-        assertHangingReadyCommandEndsOnTime("[\"sh\", \"-c\", \"sleep 999917; true\"]", "999917");
+    void aReadyCommandThatNeverExitsIsKilledWithTheProcessesItStarted(Groups groups) throws IOException {
+        assertHangingReadyCommandEndsOnTime(groups, "[\"sh\", \"-c\", \"sleep 999917; true\"]", "999917");
     }
 
-    private void assertHangingReadyCommandEndsOnTime(String readyCommand, String marker) throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    private void assertHangingReadyCommandEndsOnTime(Groups groups, String readyCommand, String marker)
+            throws IOException {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "hangs"
@@ -43,24 +39,22 @@ class StartFailuresTest {
                 ready = { command = %s }
                 """
                         .formatted(readyCommand));
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            long started = System.nanoTime();
+        Group group = groups.create(def);
+        long started = System.nanoTime();
 
-            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(3)));
+        StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(3)));
 
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            // Not a hang (it was for ever): the timeout, the kill and the stop, with room for a loaded
-            // 2-core CI machine (5.5 s seen with four builds running beside it).
-            assertThat(took).as("start timeout plus a few seconds").isLessThan(Duration.ofSeconds(8));
-            assertThat(e.process()).isEqualTo("hangs");
-            assertThat(e.getMessage()).contains("was not ready within 3 s").contains("did not exit within");
-            boolean noneLeft = Deadline.in(Duration.ofSeconds(5))
-                    .await(() -> running(marker).isEmpty(), Duration.ofMillis(20));
-            assertThat(noneLeft)
-                    .as("ready command processes left: " + running(marker))
-                    .isTrue();
-        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // Not a hang (it was for ever): the timeout, the kill and the stop, with room for a loaded
+        // 2-core CI machine (5.5 s seen with four builds running beside it).
+        assertThat(took).as("start timeout plus a few seconds").isLessThan(Duration.ofSeconds(8));
+        assertThat(e.process()).isEqualTo("hangs");
+        assertThat(e.getMessage()).contains("was not ready within 3 s").contains("did not exit within");
+        boolean noneLeft =
+                Deadline.in(Duration.ofSeconds(5)).await(() -> running(marker).isEmpty(), Duration.ofMillis(20));
+        assertThat(noneLeft)
+                .as("ready command processes left: " + running(marker))
+                .isTrue();
     }
 
     private static List<ProcessHandle> running(String argument) {
