@@ -1,6 +1,7 @@
 package dev.pgroup.core;
 
 import dev.pgroup.Manifest;
+import dev.pgroup.core.internal.GroupStart;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.LogTail;
@@ -11,13 +12,11 @@ import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.StartLock;
 import dev.pgroup.core.internal.runit.Supervisor;
-import dev.pgroup.core.internal.start.StartWaiter;
 import dev.pgroup.core.internal.state.GroupRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,79 +173,7 @@ public final class Group implements AutoCloseable {
         RuntimeSettings s = settings();
         Deadline deadline = Deadline.in(timeout);
         try (StartLock ignored = StartLock.acquire(layout, id, deadline)) {
-            startLocked(s, deadline);
-        }
-    }
-
-    private void startLocked(RuntimeSettings s, Deadline deadline) {
-        Map<String, Long> logOffsets = new LinkedHashMap<>();
-        for (String p : s.names()) {
-            logOffsets.put(p, sizeOf(layout.logFile(p)));
-        }
-        ProcessHandle runsvdir;
-        try {
-            runsvdir = supervisor.launch(s.names());
-        } catch (IOException e) {
-            throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
-        }
-        try {
-            Map<String, Long> pids = new StartWaiter(layout, supervisor, runsvdir, s, logOffsets).await(deadline);
-            // After the wait, not before: the registry is for list and prune, which read the pid file
-            // too, and a database write is a millisecond or more of a start that may take twenty.
-            registry.runsvdir(id, runsvdir.pid());
-            Manifest m = manifest();
-            List<Manifest.ProcessInfo> processes = new ArrayList<>();
-            m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
-            Manifest started =
-                    new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes);
-            started.write(layout.manifest());
-            known = started;
-            if (detached) {
-                // Last: until here, a start killed outright (kill -9 of the CLI) closes the watchdog's
-                // pipe, and the watchdog takes the group down instead of leaving it half started.
-                supervisor.detach();
-            }
-        } catch (StartWaiter.Failure f) {
-            throw failedStart(f.process(), f.getMessage(), f);
-        } catch (java.io.UncheckedIOException e) {
-            // The manifest or a pid file could not be written, e.g. on a full disk: an engine
-            // failure with the group's id, not a raw I/O exception.
-            PGroupException failure = new PGroupException(
-                    "cannot start group " + id + ": " + e.getMessage()
-                            + (String.valueOf(e.getCause()).contains("No space left") ? " (the disk is full)" : ""),
-                    e);
-            stopAfterFailure(failure);
-            throw failure;
-        } catch (RuntimeException | Error e) {
-            stopAfterFailure(e);
-            throw e;
-        }
-    }
-
-    private StartException failedStart(String process, String reason, Throwable cause) {
-        List<Throwable> problems = new ArrayList<>();
-        try {
-            stopProcesses();
-        } catch (RuntimeException e) {
-            problems.add(e);
-        }
-        // Stopped: svlogd has written everything, so the tail is complete.
-        Path log = layout.logFile(process);
-        List<String> tail = LogTail.read(log, LOG_TAIL_LINES);
-        if (tail.isEmpty() && sizeOf(layout.runsvdirLog()) > 0) {
-            log = layout.runsvdirLog();
-            tail = LogTail.read(log, LOG_TAIL_LINES);
-        }
-        StartException failure = new StartException(id, process, reason, log, tail, cause);
-        problems.forEach(failure::addSuppressed);
-        return failure;
-    }
-
-    private void stopAfterFailure(Throwable failure) {
-        try {
-            stopProcesses();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
+            known = new GroupStart(id, layout, supervisor, registry, detached, this::stopProcesses).run(s, deadline);
         }
     }
 
@@ -352,14 +279,6 @@ public final class Group implements AutoCloseable {
     private void checkNotTerminated() {
         if (terminated) {
             throw new IllegalStateException("group " + id + " is terminated");
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
         }
     }
 

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Messages that say what is actually wrong, not something near it. */
+@ExtendWith(GroupsExtension.class)
 class GroupErrorsTest {
     @TempDir
     Path tmp;
@@ -20,46 +22,43 @@ class GroupErrorsTest {
     }
 
     @Test
-    void openingAGroupWhoseManifestIsMissingSaysSo() throws IOException {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(definition())) {
-            Files.delete(group.manifestFile());
+    void openingAGroupWhoseManifestIsMissingSaysSo(Groups groups) throws IOException {
+        Group group = groups.create(definition());
+        Files.delete(group.manifestFile());
 
-            PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.open(group.id()));
+        PGroupException e = catchThrowableOfType(
+                PGroupException.class, () -> groups.engine().open(group.id()));
 
-            assertThat(e.getMessage())
-                    .contains("group '" + group.id() + "' in " + group.directory() + " has no manifest")
-                    .doesNotContain("no group")
-                    .doesNotContain("it holds");
-        }
+        assertThat(e.getMessage())
+                .contains("group '" + group.id() + "' in " + group.directory() + " has no manifest")
+                .doesNotContain("no group")
+                .doesNotContain("it holds");
     }
 
     @Test
-    void openingAGroupWhoseManifestIsUnreadableSaysSo() throws IOException {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(definition())) {
-            Files.writeString(group.manifestFile(), "format.version=1\n");
+    void openingAGroupWhoseManifestIsUnreadableSaysSo(Groups groups) throws IOException {
+        Group group = groups.create(definition());
+        Files.writeString(group.manifestFile(), "format.version=1\n");
 
-            PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.open(group.id()));
+        PGroupException e = catchThrowableOfType(
+                PGroupException.class, () -> groups.engine().open(group.id()));
 
-            assertThat(e.getMessage())
-                    .startsWith("group '" + group.id() + "' has an unreadable manifest " + group.manifestFile())
-                    .doesNotContain("no group");
-        }
+        assertThat(e.getMessage())
+                .startsWith("group '" + group.id() + "' has an unreadable manifest " + group.manifestFile())
+                .doesNotContain("no group");
     }
 
     @Test
-    void openingARegisteredGroupWhoseDirectoryIsGoneSaysSo() throws IOException {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(definition())) {
-            FileTrees.deleteTree(group.directory());
+    void openingARegisteredGroupWhoseDirectoryIsGoneSaysSo(Groups groups) throws IOException {
+        Group group = groups.create(definition());
+        FileTrees.deleteTree(group.directory());
 
-            PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.open(group.id()));
+        PGroupException e = catchThrowableOfType(
+                PGroupException.class, () -> groups.engine().open(group.id()));
 
-            assertThat(e.getMessage())
-                    .contains("group '" + group.id() + "' is registered")
-                    .contains(group.directory() + ", which is gone");
-        }
+        assertThat(e.getMessage())
+                .contains("group '" + group.id() + "' is registered")
+                .contains(group.directory() + ", which is gone");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.runit.GroupLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Start, stop, status and terminate with real runit and real processes. */
+@ExtendWith(GroupsExtension.class)
 class LifecycleTest {
     @TempDir
     Path tmp;
@@ -27,55 +30,49 @@ class LifecycleTest {
     }
 
     @Test
-    void crashLoopingProcessFailsFastWithItsLogTailAndLeavesNothingRunning() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void crashLoopingProcessFailsFastWithItsLogTailAndLeavesNothingRunning(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 name = "crashy"
                 [[process]]
                 name = "boom"
                 command = ["sh", "-c", "echo 'fatal: config is broken' >&2; exit 3"]
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            long started = System.nanoTime();
+        Group group = groups.create(def);
+        long started = System.nanoTime();
 
-            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(30)));
+        StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(30)));
 
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(took).as("fails fast, not at the deadline").isLessThan(Duration.ofSeconds(5));
-            assertThat(e.process()).isEqualTo("boom");
-            assertThat(e.logTail()).anySatisfy(line -> assertThat(line).contains("fatal: config is broken"));
-            assertThat(e.getMessage()).contains("\"boom\"").contains("fatal: config is broken");
-            assertThat(group.isRunning()).isFalse();
-            assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.DOWN));
-            assertThat(e.logFile()).isEqualTo(group.logFile("boom"));
-        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).as("fails fast, not at the deadline").isLessThan(Duration.ofSeconds(5));
+        assertThat(e.process()).isEqualTo("boom");
+        assertThat(e.logTail()).anySatisfy(line -> assertThat(line).contains("fatal: config is broken"));
+        assertThat(e.getMessage()).contains("\"boom\"").contains("fatal: config is broken");
+        assertThat(group.isRunning()).isFalse();
+        assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.DOWN));
+        assertThat(e.logFile()).isEqualTo(group.logFile("boom"));
     }
 
     @Test
-    void programThatCannotBeExecutedFailsFast() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void programThatIsNotExecutableIsADefinitionErrorAtCreate(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "script"
                 command = ["./server.sh"]
                 templates = ["server.sh"]
                 """);
-        // Not executable: the exec in runit's run script fails at once.
+        // Written without the executable bit: create checks the program before it makes the group,
+        // so the error names command[0] at create time, before runit could ever try to exec it.
         Files.writeString(def.resolve("server.sh"), "#!/bin/sh\nexec sleep 60\n");
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
-            DefinitionException e = catchThrowableOfType(DefinitionException.class, () -> engine.create(def));
-            assertThat(e.key()).contains("command[0]");
-            assertThat(e.getMessage()).contains("server.sh does not exist or is not executable");
-        }
+        DefinitionException e = catchThrowableOfType(DefinitionException.class, () -> groups.create(def));
+        assertThat(e.key()).contains("command[0]");
+        assertThat(e.getMessage()).contains("server.sh does not exist or is not executable");
     }
 
     @Test
-    void processIgnoringTermIsKilledAfterItsStopTimeout() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void processIgnoringTermIsKilledAfterItsStopTimeout(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "stubborn"
@@ -83,26 +80,22 @@ class LifecycleTest {
                 ready = { log = "^up$" }
                 stop_timeout = "300ms"
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
-            ProcessHandle stubborn = handles(group).get(0);
-            assertThat(stubborn.isAlive()).isTrue();
+        Group group = groups.started(def);
+        ProcessHandle stubborn = handles(group).get(0);
+        assertThat(stubborn.isAlive()).isTrue();
 
-            group.stop();
+        group.stop();
 
-            assertThat(Processes.isRunning(stubborn))
-                    .as("gone (a zombie counts as gone)")
-                    .isFalse();
-            assertThat(group.isRunning()).isFalse();
-            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
-        }
+        assertThat(Processes.isRunning(stubborn))
+                .as("gone (a zombie counts as gone)")
+                .isFalse();
+        assertThat(group.isRunning()).isFalse();
+        assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
     }
 
     @Test
-    void customStopSignalIsSentInsteadOfTerm() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void customStopSignalIsSentInsteadOfTerm(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "graceful"
@@ -111,75 +104,65 @@ class LifecycleTest {
                 stop_signal = "SIGINT"
                 stop_timeout = "20s"
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
-            long begin = System.nanoTime();
+        Group group = groups.started(def);
+        long begin = System.nanoTime();
 
-            group.stop();
+        group.stop();
 
-            assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(10));
-            assertThat(group.logTail("graceful", 5))
-                    .anySatisfy(l -> assertThat(l).endsWith("got INT"));
-        }
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(10));
+        assertThat(group.logTail("graceful", 5)).anySatisfy(l -> assertThat(l).endsWith("got INT"));
     }
 
     @Test
-    void stopThenStartAgainServesAgain() throws Exception {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(TestEngines.definition("redis-single"))) {
-            int port = group.port("redis", "main");
-            group.start(Duration.ofSeconds(20));
-            ProcessHandle first = handles(group).get(0);
-            assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
+    void stopThenStartAgainServesAgain(Groups groups) throws Exception {
+        Group group = groups.create(TestEngines.definition("redis-single"));
+        int port = group.port("redis", "main");
+        group.start(Duration.ofSeconds(20));
+        ProcessHandle first = handles(group).get(0);
+        assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
 
-            group.stop();
+        group.stop();
 
-            assertThat(Processes.isRunning(first))
-                    .as("gone (a zombie counts as gone)")
-                    .isFalse();
-            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
-            assertThat(Files.exists(group.directory().resolve("redis/run")))
-                    .as("files stay")
-                    .isTrue();
+        assertThat(Processes.isRunning(first))
+                .as("gone (a zombie counts as gone)")
+                .isFalse();
+        assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
+        assertThat(Files.exists(group.directory().resolve("redis/run")))
+                .as("files stay")
+                .isTrue();
 
-            group.start(Duration.ofSeconds(20));
+        group.start(Duration.ofSeconds(20));
 
-            assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
-            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.RUN);
-            assertThat(group.status().get(0).pid()).isNotEqualTo(first.pid());
-        }
+        assertThat(RedisPairTest.redis(port, "PING")).isEqualTo("+PONG");
+        assertThat(group.status().get(0).state()).isEqualTo(ProcessState.RUN);
+        assertThat(group.status().get(0).pid()).isNotEqualTo(first.pid());
     }
 
     @Test
-    void statusBeforeStartIsHasNeverRun() {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(TestEngines.definition("redis-single"))) {
-            assertThat(group.status()).singleElement().satisfies(s -> {
-                assertThat(s.state()).isEqualTo(ProcessState.HAS_NEVER_RUN);
-                assertThat(s.ports()).containsKey("main");
-            });
-        }
+    void statusBeforeStartIsHasNeverRun(Groups groups) {
+        Group group = groups.create(TestEngines.definition("redis-single"));
+        assertThat(group.status()).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(ProcessState.HAS_NEVER_RUN);
+            assertThat(s.ports()).containsKey("main");
+        });
     }
 
     @Test
-    void terminateTwiceIsHarmlessAndLeavesNothing() throws IOException {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"))) {
-            Group group = engine.create(TestEngines.definition("redis-single"));
-            int port = group.port("redis", "main");
-            group.start(Duration.ofSeconds(20));
-            ProcessHandle redis = handles(group).get(0);
+    void terminateTwiceIsHarmlessAndLeavesNothing(Groups groups) throws IOException {
+        Group group = groups.create(TestEngines.definition("redis-single"));
+        int port = group.port("redis", "main");
+        group.start(Duration.ofSeconds(20));
+        ProcessHandle redis = handles(group).get(0);
 
-            group.terminate();
-            group.terminate();
+        group.terminate();
+        group.terminate();
 
-            assertThat(Processes.isRunning(redis))
-                    .as("gone (a zombie counts as gone)")
-                    .isFalse();
-            assertThat(group.directory()).doesNotExist();
-            assertThat(engine.leases().allLeasedPorts()).doesNotContain(port);
-            assertThatThrownBy(() -> group.start(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
-        }
+        assertThat(Processes.isRunning(redis))
+                .as("gone (a zombie counts as gone)")
+                .isFalse();
+        assertThat(group.directory()).doesNotExist();
+        assertThat(groups.engine().leases().allLeasedPorts()).doesNotContain(port);
+        assertThatThrownBy(() -> group.start(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -208,9 +191,8 @@ class LifecycleTest {
     }
 
     @Test
-    void afterStartsAProcessOnlyOnceItsDependencyIsReady() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void afterStartsAProcessOnlyOnceItsDependencyIsReady(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "first"
@@ -222,22 +204,18 @@ class LifecycleTest {
                 after = ["first"]
                 ready = { log = "second-up" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
+        Group group = groups.started(def);
 
-            List<ProcessHandle> h = handles(group);
-            Instant firstStart = h.get(0).info().startInstant().orElseThrow();
-            Instant secondStart = h.get(1).info().startInstant().orElseThrow();
-            assertThat(secondStart).isAfterOrEqualTo(firstStart);
-            assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
-        }
+        List<ProcessHandle> h = handles(group);
+        Instant firstStart = h.get(0).info().startInstant().orElseThrow();
+        Instant secondStart = h.get(1).info().startInstant().orElseThrow();
+        assertThat(secondStart).isAfterOrEqualTo(firstStart);
+        assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
     }
 
     @Test
-    void readyTimeoutNamesTheCheckAndStopsTheGroup() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void readyTimeoutNamesTheCheckAndStopsTheGroup(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "silent"
@@ -245,36 +223,29 @@ class LifecycleTest {
                 ports = ["main"]
                 ready = { tcp = "main" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            // 2 s, not less: on a loaded 2-core machine runsv may take most of a second to run sleep,
-            // and a process that never ran fails with "was not running", not with its check.
-            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(2)));
+        Group group = groups.create(def);
+        // 2 s, not less: on a loaded 2-core machine runsv may take most of a second to run sleep,
+        // and a process that never ran fails with "was not running", not with its check.
+        StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(2)));
 
-            assertThat(e.process()).isEqualTo("silent");
-            assertThat(e.getMessage())
-                    .contains("was not ready within 2 s")
-                    .contains("tcp 127.0.0.1:" + group.port("silent", "main"));
-            assertThat(group.isRunning()).isFalse();
-        }
+        assertThat(e.process()).isEqualTo("silent");
+        assertThat(e.getMessage())
+                .contains("was not ready within 2 s")
+                .contains("tcp 127.0.0.1:" + group.port("silent", "main"));
+        assertThat(group.isRunning()).isFalse();
     }
 
     @Test
-    void shellMetacharactersInArgumentsStayLiteral() throws IOException {
+    void shellMetacharactersInArgumentsStayLiteral(Groups groups) throws IOException {
         Path marker = tmp.resolve("pwned");
-        Path def = TestEngines.definition(
-                tmp,
-                "[[process]]\nname = \"echo\"\n"
-                        + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker
-                        + ")'`;\"]\n"
-                        + "ready = { log = \"touch\" }\n");
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
+        Path def = groups.definition("[[process]]\nname = \"echo\"\n"
+                + "command = [\"sh\", \"-c\", \"echo \\\"$1\\\"; exec sleep 60\", \"sh\", \"$(touch " + marker
+                + ")'`;\"]\n"
+                + "ready = { log = \"touch\" }\n");
+        Group group = groups.started(def);
 
-            assertThat(marker).doesNotExist();
-            assertThat(group.logTail("echo", 1).get(0)).endsWith("$(touch " + marker + ")'`;");
-        }
+        assertThat(marker).doesNotExist();
+        assertThat(group.logTail("echo", 1).get(0)).endsWith("$(touch " + marker + ")'`;");
     }
 
     @Test
@@ -287,7 +258,7 @@ class LifecycleTest {
                         CreateOptions.defaults().withDetached(detached))) {
                     group.start(Duration.ofSeconds(20));
                     long runsvdir =
-                            Long.parseLong(Files.readString(group.directory().resolve(".pgroup/runsvdir.pid"))
+                            Long.parseLong(Files.readString(new GroupLayout(group.directory()).runsvdirPidFile())
                                     .trim()
                                     .split(" ")[0]);
 
@@ -328,9 +299,8 @@ class LifecycleTest {
     }
 
     @Test
-    void anInterruptedStartStillStopsEverything() throws Exception {
-        Path def = TestEngines.definition(
-                tmp,
+    void anInterruptedStartStillStopsEverything(Groups groups) throws Exception {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "slow"
@@ -338,28 +308,26 @@ class LifecycleTest {
                 ports = ["main"]
                 ready = { tcp = "main" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            Thread starter = Thread.currentThread();
-            Thread interrupter = new Thread(() -> {
-                Deadline.in(Duration.ofSeconds(10))
-                        .await(() -> group.status().get(0).state() == ProcessState.RUN, Duration.ofMillis(5));
-                starter.interrupt();
-            });
-            interrupter.start();
+        Group group = groups.create(def);
+        Thread starter = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            Deadline.in(Duration.ofSeconds(10))
+                    .await(() -> group.status().get(0).state() == ProcessState.RUN, Duration.ofMillis(5));
+            starter.interrupt();
+        });
+        interrupter.start();
 
-            StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(30)));
-            boolean wasInterrupted = Thread.interrupted();
-            interrupter.join();
+        StartException e = catchThrowableOfType(StartException.class, () -> group.start(Duration.ofSeconds(30)));
+        boolean wasInterrupted = Thread.interrupted();
+        interrupter.join();
 
-            assertThat(e.getMessage()).contains("interrupted");
-            assertThat(wasInterrupted).as("the interrupt flag is restored").isTrue();
-            assertThat(group.isRunning()).isFalse();
-            assertThat(ProcessHandle.allProcesses().filter(Processes::isRunning).filter(h -> h.info()
-                            .commandLine()
-                            .orElse("")
-                            .contains(group.directory().toString())))
-                    .isEmpty();
-        }
+        assertThat(e.getMessage()).contains("interrupted");
+        assertThat(wasInterrupted).as("the interrupt flag is restored").isTrue();
+        assertThat(group.isRunning()).isFalse();
+        assertThat(ProcessHandle.allProcesses().filter(Processes::isRunning).filter(h -> h.info()
+                        .commandLine()
+                        .orElse("")
+                        .contains(group.directory().toString())))
+                .isEmpty();
     }
 }

@@ -15,9 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Groups die with the JVM that owns them, even when it is SIGKILLed; prune cleans the rest. */
+@ExtendWith(GroupsExtension.class)
 class OwnerLeaseTest {
     @TempDir
     Path tmp;
@@ -79,31 +81,28 @@ class OwnerLeaseTest {
     }
 
     @Test
-    void sigkilledRunsvdirLeavesOrphansThatPruneStops() throws Exception {
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(TestEngines.definition("redis-single"))) {
-            group.start(Duration.ofSeconds(20));
-            List<ProcessHandle> processes = processesOf(group.manifest());
-            ProcessHandle runsvdir = processes.get(processes.size() - 1);
+    void sigkilledRunsvdirLeavesOrphansThatPruneStops(Groups groups) throws Exception {
+        Group group = groups.started(TestEngines.definition("redis-single"));
+        List<ProcessHandle> processes = processesOf(group.manifest());
+        ProcessHandle runsvdir = processes.get(processes.size() - 1);
 
-            runsvdir.destroyForcibly();
-            assertThat(Deadline.in(Duration.ofSeconds(5))
-                            .await(() -> !Processes.isRunning(runsvdir), Duration.ofMillis(10)))
-                    .isTrue();
-            List<ProcessHandle> orphans =
-                    processes.stream().filter(Processes::isRunning).toList();
-            assertThat(orphans).as("runsv, redis and svlogd outlive runsvdir").hasSizeGreaterThanOrEqualTo(3);
-            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.FAIL);
+        runsvdir.destroyForcibly();
+        assertThat(Deadline.in(Duration.ofSeconds(5))
+                        .await(() -> !Processes.isRunning(runsvdir), Duration.ofMillis(10)))
+                .isTrue();
+        List<ProcessHandle> orphans =
+                processes.stream().filter(Processes::isRunning).toList();
+        assertThat(orphans).as("runsv, redis and svlogd outlive runsvdir").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(group.status().get(0).state()).isEqualTo(ProcessState.FAIL);
 
-            PruneReport report = engine.prune();
+        PruneReport report = groups.engine().prune();
 
-            assertThat(report.actions())
-                    .anySatisfy(a -> assertThat(a).contains("orphaned processes of group " + group.id()));
-            assertThat(orphans).noneMatch(Processes::isRunning);
-            // The owner is alive, so the group stays usable: it starts again.
-            group.start(Duration.ofSeconds(20));
-            assertThat(RedisPairTest.redis(group.port("redis", "main"), "PING")).isEqualTo("+PONG");
-        }
+        assertThat(report.actions())
+                .anySatisfy(a -> assertThat(a).contains("orphaned processes of group " + group.id()));
+        assertThat(orphans).noneMatch(Processes::isRunning);
+        // The owner is alive, so the group stays usable: it starts again.
+        group.start(Duration.ofSeconds(20));
+        assertThat(RedisPairTest.redis(group.port("redis", "main"), "PING")).isEqualTo("+PONG");
     }
 
     @Test

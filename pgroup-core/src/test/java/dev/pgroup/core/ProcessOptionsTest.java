@@ -9,17 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The group.toml options beyond the minimal form: workdir, env, restart policy. */
+@ExtendWith(GroupsExtension.class)
 class ProcessOptionsTest {
     @TempDir
     Path tmp;
 
     @Test
-    void workdirAndEnvReachTheProcess() throws IOException {
-        Path def = TestEngines.definition(
-                tmp,
+    void workdirAndEnvReachTheProcess(Groups groups) throws IOException {
+        Path def = groups.definition(
                 """
                 env = { FROM_GROUP = "group-wide", OVERRIDDEN = "group" }
                 [[process]]
@@ -30,21 +31,17 @@ class ProcessOptionsTest {
                 env = { OVERRIDDEN = "process", MY_PORT = "{{port.main}}" }
                 ready = { log = "^dir=" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
+        Group group = groups.started(def);
 
-            String line = group.logTail("show", 1).get(0);
-            assertThat(line)
-                    .endsWith("dir=" + group.directory().resolve("show/data") + " group=group-wide own=process port="
-                            + group.port("show", "main"));
-        }
+        String line = group.logTail("show", 1).get(0);
+        assertThat(line)
+                .endsWith("dir=" + group.directory().resolve("show/data") + " group=group-wide own=process port="
+                        + group.port("show", "main"));
     }
 
     @Test
-    void restartNeverLeavesAnExitedProcessDown() throws Exception {
-        Path def = TestEngines.definition(
-                tmp,
+    void restartNeverLeavesAnExitedProcessDown(Groups groups) throws Exception {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "once"
@@ -52,51 +49,44 @@ class ProcessOptionsTest {
                 restart = "never"
                 ready = { log = "^up$" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
-            Path service = group.directory().resolve("once");
+        Group group = groups.started(def);
+        Path service = group.directory().resolve("once");
 
-            Files.writeString(service.resolve("stop-now"), "");
+        Files.writeString(service.resolve("stop-now"), "");
 
-            boolean down = Deadline.in(Duration.ofSeconds(10))
-                    .await(
-                            () -> {
-                                SupervisedState s = SupervisedState.read(service);
-                                return s.kind() == SupervisedState.Kind.DOWN && !s.wantUp();
-                            },
-                            Duration.ofMillis(10));
-            assertThat(down).as("down, and runit no longer wants it up").isTrue();
-            assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
-        }
+        boolean down = Deadline.in(Duration.ofSeconds(10))
+                .await(
+                        () -> {
+                            SupervisedState s = SupervisedState.read(service);
+                            return s.kind() == SupervisedState.Kind.DOWN && !s.wantUp();
+                        },
+                        Duration.ofMillis(10));
+        assertThat(down).as("down, and runit no longer wants it up").isTrue();
+        assertThat(group.status().get(0).state()).isEqualTo(ProcessState.DOWN);
     }
 
     @Test
-    void restartAlwaysBringsAnExitedProcessBack() throws Exception {
-        Path def = TestEngines.definition(
-                tmp,
+    void restartAlwaysBringsAnExitedProcessBack(Groups groups) throws Exception {
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "again"
                 command = ["sh", "-c", "echo up; while [ ! -f stop-now ]; do sleep 0.02; done; rm stop-now; echo bye"]
                 ready = { log = "^up$" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
-            long first = group.status().get(0).pid();
+        Group group = groups.started(def);
+        long first = group.status().get(0).pid();
 
-            Files.writeString(group.directory().resolve("again/stop-now"), "");
+        Files.writeString(group.directory().resolve("again/stop-now"), "");
 
-            boolean back = Deadline.in(Duration.ofSeconds(10))
-                    .await(
-                            () -> {
-                                ProcessStatus s = group.status().get(0);
-                                return s.state() == ProcessState.RUN && s.pid() != first;
-                            },
-                            Duration.ofMillis(20));
-            assertThat(back).as("runit restarted it with a new pid").isTrue();
-        }
+        boolean back = Deadline.in(Duration.ofSeconds(10))
+                .await(
+                        () -> {
+                            ProcessStatus s = group.status().get(0);
+                            return s.state() == ProcessState.RUN && s.pid() != first;
+                        },
+                        Duration.ofMillis(20));
+        assertThat(back).as("runit restarted it with a new pid").isTrue();
     }
 
     @Test

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {{project.dir}}, {{project.build.dir}}, {{project.artifact}}: a group can run the project's own jar. */
+@ExtendWith(GroupsExtension.class)
 class ProjectPlaceholdersTest {
     @TempDir
     Path tmp;
@@ -22,34 +24,28 @@ class ProjectPlaceholdersTest {
             """;
 
     @Test
-    void theProjectsDirsAndArtifactAreRenderedFromTheCreateOptions() throws Exception {
+    void theProjectsDirsAndArtifactAreRenderedFromTheCreateOptions(Groups groups) throws Exception {
         Path project = Files.createDirectories(tmp.resolve("svc"));
         Path jar = Files.createDirectories(project.resolve("out")).resolve("svc-1.0.jar");
         Files.writeString(jar, "not really a jar");
-        Path def = TestEngines.definition(tmp, SHOWS_PROJECT);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(
-                        def, CreateOptions.defaults().withProject(project, project.resolve("out"), jar))) {
-            String run = Files.readString(group.directory().resolve("svc/run"));
+        Path def = groups.definition(SHOWS_PROJECT);
+        Group group = groups.create(def, CreateOptions.defaults().withProject(project, project.resolve("out"), jar));
+        String run = Files.readString(group.directory().resolve("svc/run"));
 
-            assertThat(run)
-                    .contains("DIR='" + project + "'")
-                    .contains("BUILD='" + project.resolve("out") + "'")
-                    .contains("JAR='" + jar + "'");
-        }
+        assertThat(run)
+                .contains("DIR='" + project + "'")
+                .contains("BUILD='" + project.resolve("out") + "'")
+                .contains("JAR='" + jar + "'");
     }
 
     @Test
-    void theBuildDirDefaultsToTargetOfTheProject() throws Exception {
+    void theBuildDirDefaultsToTargetOfTheProject(Groups groups) throws Exception {
         Path project = Files.createDirectories(tmp.resolve("svc"));
-        Path def = TestEngines.definition(
-                tmp,
+        Path def = groups.definition(
                 "[[process]]\nname = \"svc\"\ncommand = [\"sleep\", \"60\"]\nenv = { B = \"{{project.build.dir}}\" }\n");
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def, CreateOptions.defaults().withProject(project, null, null))) {
-            assertThat(Files.readString(group.directory().resolve("svc/run")))
-                    .contains("B='" + project.resolve("target") + "'");
-        }
+        Group group = groups.create(def, CreateOptions.defaults().withProject(project, null, null));
+        assertThat(Files.readString(group.directory().resolve("svc/run")))
+                .contains("B='" + project.resolve("target") + "'");
     }
 
     @Test

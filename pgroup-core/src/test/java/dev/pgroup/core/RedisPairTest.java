@@ -13,51 +13,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(GroupsExtension.class)
 class RedisPairTest {
-    @TempDir
-    Path base;
-
     @Test
-    void primaryAndReplicaRenderedFromTemplatesReplicateAWrite() throws Exception {
-        try (PGroupEngine engine = TestEngines.engine(base);
-                Group group = engine.create(TestEngines.definition("redis-pair"))) {
-            // given a group created from the definition
-            assertThat(group.id()).startsWith("cache-");
-            Path conf = group.directory().resolve("primary/redis.conf");
-            assertThat(Files.readString(conf)).contains("port " + group.port("primary", "main"));
+    void primaryAndReplicaRenderedFromTemplatesReplicateAWrite(Groups groups) throws Exception {
+        Group group = groups.create(TestEngines.definition("redis-pair"));
+        // given a group created from the definition
+        assertThat(group.id()).startsWith("cache-");
+        Path conf = group.directory().resolve("primary/redis.conf");
+        assertThat(Files.readString(conf)).contains("port " + group.port("primary", "main"));
 
-            // when it starts
-            group.start(Duration.ofSeconds(20));
+        // when it starts
+        group.start(Duration.ofSeconds(20));
 
-            // then a write on the primary is read back from the replica
-            int primary = group.port("primary", "main");
-            int replica = group.port("replica", "main");
-            assertThat(primary).isNotEqualTo(replica);
-            assertThat(redis(primary, "SET", "greeting", "hello")).isEqualTo("+OK");
-            // Replication is asynchronous: the write reaches the replica a moment later.
-            String[] read = {null};
-            dev.pgroup.core.internal.os.Deadline.in(Duration.ofSeconds(5))
-                    .await(
-                            () -> {
-                                try {
-                                    read[0] = redis(replica, "GET", "greeting");
-                                } catch (IOException e) {
-                                    read[0] = e.toString();
-                                }
-                                return "hello".equals(read[0]);
-                            },
-                            Duration.ofMillis(5));
-            assertThat(read[0]).isEqualTo("hello");
+        // then a write on the primary is read back from the replica
+        int primary = group.port("primary", "main");
+        int replica = group.port("replica", "main");
+        assertThat(primary).isNotEqualTo(replica);
+        assertThat(redis(primary, "SET", "greeting", "hello")).isEqualTo("+OK");
+        // Replication is asynchronous: the write reaches the replica a moment later.
+        String[] read = {null};
+        dev.pgroup.core.internal.os.Deadline.in(Duration.ofSeconds(5))
+                .await(
+                        () -> {
+                            try {
+                                read[0] = redis(replica, "GET", "greeting");
+                            } catch (IOException e) {
+                                read[0] = e.toString();
+                            }
+                            return "hello".equals(read[0]);
+                        },
+                        Duration.ofMillis(5));
+        assertThat(read[0]).isEqualTo("hello");
 
-            // and the runtime reads the same ports from the manifest
-            PGroup runtime = PGroup.load(group.manifestFile());
-            assertThat(runtime.port("replica", "main")).isEqualTo(replica);
-            assertThat(runtime.manifest().process("primary").orElseThrow().pid())
-                    .isPositive();
-            assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
-        }
+        // and the runtime reads the same ports from the manifest
+        PGroup runtime = PGroup.load(group.manifestFile());
+        assertThat(runtime.port("replica", "main")).isEqualTo(replica);
+        assertThat(runtime.manifest().process("primary").orElseThrow().pid()).isPositive();
+        assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.RUN));
     }
 
     /** A minimal RESP client: enough for SET and GET without a Redis library in the engine's tests. */

@@ -6,8 +6,8 @@ import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acted on by stop, terminate or prune (issue 9, item 3's last sentence; DESIGN.md, "Trust
  * boundaries").
  */
+@ExtendWith(GroupsExtension.class)
 class SignalTrustTest {
     @TempDir
     Path tmp;
@@ -54,10 +55,9 @@ class SignalTrustTest {
     }
 
     @Test
-    void aServiceWhoseWorkdirIsOutsideTheGroupDirIsStillStopped() throws Exception {
+    void aServiceWhoseWorkdirIsOutsideTheGroupDirIsStillStopped(Groups groups) throws Exception {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
-        Path def = TestEngines.definition(
-                tmp,
+        Path def = groups.definition(
                 """
                 [[process]]
                 name = "away"
@@ -65,17 +65,14 @@ class SignalTrustTest {
                 workdir = "%s"
                 """
                         .formatted(outside));
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(Duration.ofSeconds(20));
-            long pid = group.manifest().processes().get(0).pid();
-            ProcessHandle service = ProcessHandle.of(pid).orElseThrow();
-            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")))
-                    .isEqualTo(outside);
+        Group group = groups.started(def);
+        long pid = group.manifest().processes().get(0).pid();
+        ProcessHandle service = ProcessHandle.of(pid).orElseThrow();
+        assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")))
+                .isEqualTo(outside);
 
-            group.stop();
+        group.stop();
 
-            assertThat(Processes.isRunning(service)).isFalse();
-        }
+        assertThat(Processes.isRunning(service)).isFalse();
     }
 }

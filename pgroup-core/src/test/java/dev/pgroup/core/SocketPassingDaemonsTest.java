@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answer the first request, sent the moment start returns, with no retry: the socket listened
  * before the daemon started, so the kernel queued the connection until the daemon accepted it.
  */
+@ExtendWith(GroupsExtension.class)
 class SocketPassingDaemonsTest {
     private static final Duration START = Duration.ofSeconds(60);
 
@@ -28,47 +30,43 @@ class SocketPassingDaemonsTest {
     }
 
     /** Starts the example of {@code daemon} and sends one GET the moment start returns, no retry. */
-    private String firstResponse(String daemon, String process) throws IOException {
+    private String firstResponse(Groups groups, String daemon, String process) throws IOException {
         Path program = Daemons.require(daemon);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), Daemons.environmentWith(program));
-                Group group = engine.create(example(daemon))) {
-            group.start(START);
+        Group group = groups.withEnvironment(Daemons.environmentWith(program)).create(example(daemon));
+        group.start(START);
 
-            return Daemons.httpGet(group.port(process, "http"), "/");
-        }
+        return Daemons.httpGet(group.port(process, "http"), "/");
     }
 
     @Test
-    void lighttpdAnswersTheFirstRequestSentTheMomentStartReturns() throws IOException {
-        String response = firstResponse("lighttpd", "web");
+    void lighttpdAnswersTheFirstRequestSentTheMomentStartReturns(Groups groups) throws IOException {
+        String response = firstResponse(groups, "lighttpd", "web");
 
         assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from lighttpd");
     }
 
     @Test
-    void gunicornAnswersTheFirstRequestSentTheMomentStartReturns() throws IOException {
-        String response = firstResponse("gunicorn", "app");
+    void gunicornAnswersTheFirstRequestSentTheMomentStartReturns(Groups groups) throws IOException {
+        String response = firstResponse(groups, "gunicorn", "app");
 
         assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from gunicorn");
     }
 
     @Test
-    void nginxTakesItsSocketFromTheNginxVariable() throws IOException {
+    void nginxTakesItsSocketFromTheNginxVariable(Groups groups) throws IOException {
         Path nginx = Daemons.require("nginx");
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), Daemons.environmentWith(nginx));
-                Group group = engine.create(example("nginx"))) {
-            group.start(START);
+        Group group = groups.withEnvironment(Daemons.environmentWith(nginx)).create(example("nginx"));
+        group.start(START);
 
-            String response = Daemons.httpGet(group.port("web", "http"), "/");
+        String response = Daemons.httpGet(group.port("web", "http"), "/");
 
-            assertThat(response).startsWith("HTTP/1.1 200 OK").contains("hello from nginx");
-            // nginx says so when it took the socket from NGINX instead of binding its own.
-            Daemons.awaitLogLine(group, "web", "using inherited sockets from \"3;\"", Duration.ofSeconds(10));
-        }
+        assertThat(response).startsWith("HTTP/1.1 200 OK").contains("hello from nginx");
+        // nginx says so when it took the socket from NGINX instead of binding its own.
+        Daemons.awaitLogLine(group, "web", "using inherited sockets from \"3;\"", Duration.ofSeconds(10));
     }
 
     @Test
-    void javaServiceServesOnTheChannelItInheritsOnStdin() throws IOException {
+    void javaServiceServesOnTheChannelItInheritsOnStdin(Groups groups) throws IOException {
         Path def = Files.createDirectories(tmp.resolve("def"));
         Files.writeString(
                 def.resolve("group.toml"),
@@ -87,14 +85,12 @@ class SocketPassingDaemonsTest {
         env.put(
                 "PGROUP_TEST_CLASSES",
                 Path.of("target", "test-classes").toAbsolutePath().toString());
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), env);
-                Group group = engine.create(def)) {
-            group.start(START);
+        Group group = groups.withEnvironment(env).create(def);
+        group.start(START);
 
-            String response = Daemons.httpGet(group.port("svc", "http"), "/");
+        String response = Daemons.httpGet(group.port("svc", "http"), "/");
 
-            long pid = group.manifest().process("svc").orElseThrow().pid();
-            assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from java, pid " + pid);
-        }
+        long pid = group.manifest().process("svc").orElseThrow().pid();
+        assertThat(response).startsWith("HTTP/1.0 200 OK").contains("hello from java, pid " + pid);
     }
 }

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Socket passing ({@code listen = [...]}) with real runit: pgroup's launcher binds the ports and
  * execs the daemon with them, so they accept the moment start returns.
  */
+@ExtendWith(GroupsExtension.class)
 class SocketPassingTest {
     private static final Duration START = Duration.ofSeconds(30);
 
@@ -45,7 +47,7 @@ class SocketPassingTest {
     }
 
     @Test
-    void listenPidIsTheSupervisedPidAndTheSocketsAreOnFdsThreeAndFourInOrder() throws IOException {
+    void listenPidIsTheSupervisedPidAndTheSocketsAreOnFdsThreeAndFourInOrder(Groups groups) throws IOException {
         Path def = definition(
                 """
                 [[process]]
@@ -56,29 +58,27 @@ class SocketPassingTest {
                 listen = ["http", "admin"]
                 """);
         Files.writeString(def.resolve("env.pl"), ENV_PRINTER);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(START);
+        Group group = groups.create(def);
+        group.start(START);
 
-            long supervised = group.manifest().process("env").orElseThrow().pid();
-            Matcher m = Daemons.awaitLogLine(
-                    group,
-                    "env",
-                    "pid=(\\d+) LISTEN_PID=(\\d+) LISTEN_FDS=(\\d+) LISTEN_FDNAMES=(\\S+) fd3=(\\d+) fd4=(\\d+)",
-                    Duration.ofSeconds(10));
-            assertThat(supervised).isPositive();
-            assertThat(Long.parseLong(m.group(1))).as("the daemon's own pid").isEqualTo(supervised);
-            assertThat(Long.parseLong(m.group(2))).as("LISTEN_PID").isEqualTo(supervised);
-            assertThat(group.status().get(0).pid()).as("status pid").isEqualTo(supervised);
-            assertThat(m.group(3)).as("LISTEN_FDS").isEqualTo("2");
-            assertThat(m.group(4)).as("LISTEN_FDNAMES").isEqualTo("http:admin");
-            assertThat(Integer.parseInt(m.group(5))).as("fd 3").isEqualTo(group.port("env", "http"));
-            assertThat(Integer.parseInt(m.group(6))).as("fd 4").isEqualTo(group.port("env", "admin"));
-        }
+        long supervised = group.manifest().process("env").orElseThrow().pid();
+        Matcher m = Daemons.awaitLogLine(
+                group,
+                "env",
+                "pid=(\\d+) LISTEN_PID=(\\d+) LISTEN_FDS=(\\d+) LISTEN_FDNAMES=(\\S+) fd3=(\\d+) fd4=(\\d+)",
+                Duration.ofSeconds(10));
+        assertThat(supervised).isPositive();
+        assertThat(Long.parseLong(m.group(1))).as("the daemon's own pid").isEqualTo(supervised);
+        assertThat(Long.parseLong(m.group(2))).as("LISTEN_PID").isEqualTo(supervised);
+        assertThat(group.status().get(0).pid()).as("status pid").isEqualTo(supervised);
+        assertThat(m.group(3)).as("LISTEN_FDS").isEqualTo("2");
+        assertThat(m.group(4)).as("LISTEN_FDNAMES").isEqualTo("http:admin");
+        assertThat(Integer.parseInt(m.group(5))).as("fd 3").isEqualTo(group.port("env", "http"));
+        assertThat(Integer.parseInt(m.group(6))).as("fd 4").isEqualTo(group.port("env", "admin"));
     }
 
     @Test
-    void passedDaemonStartsWithNoSignalBlockedAndSigpipeNotIgnored() throws IOException {
+    void passedDaemonStartsWithNoSignalBlockedAndSigpipeNotIgnored(Groups groups) throws IOException {
         // A JVM's children inherit SIGQUIT blocked and SIGPIPE ignored; the launcher undoes that.
         Path def = definition(
                 """
@@ -100,19 +100,16 @@ class SocketPassingTest {
                 print "blocked=[@names] pipe=", ($SIG{PIPE} // 'DEFAULT'), "\n";
                 sleep 1 while 1;
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(START);
+        Group group = groups.create(def);
+        group.start(START);
 
-            Matcher m =
-                    Daemons.awaitLogLine(group, "signals", "blocked=\\[(.*)\\] pipe=(\\S+)", Duration.ofSeconds(10));
-            assertThat(m.group(1)).as("blocked signals").isEmpty();
-            assertThat(m.group(2)).as("SIGPIPE disposition").isEqualTo("DEFAULT");
-        }
+        Matcher m = Daemons.awaitLogLine(group, "signals", "blocked=\\[(.*)\\] pipe=(\\S+)", Duration.ofSeconds(10));
+        assertThat(m.group(1)).as("blocked signals").isEmpty();
+        assertThat(m.group(2)).as("SIGPIPE disposition").isEqualTo("DEFAULT");
     }
 
     @Test
-    void portStolenBetweenLeaseAndStartFailsTheStartFastWithTheBindError() throws IOException {
+    void portStolenBetweenLeaseAndStartFailsTheStartFastWithTheBindError(Groups groups) throws IOException {
         Path def = definition(
                 """
                 [[process]]
@@ -121,31 +118,29 @@ class SocketPassingTest {
                 ports = ["http"]
                 listen = ["http"]
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            int port = group.port("web", "http");
-            try (ServerSocket thief = new ServerSocket()) {
-                thief.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                long begin = System.nanoTime();
+        Group group = groups.create(def);
+        int port = group.port("web", "http");
+        try (ServerSocket thief = new ServerSocket()) {
+            thief.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            long begin = System.nanoTime();
 
-                StartException e = catchThrowableOfType(StartException.class, () -> group.start(START));
+            StartException e = catchThrowableOfType(StartException.class, () -> group.start(START));
 
-                assertThat(Duration.ofNanos(System.nanoTime() - begin))
-                        .as("fails fast, not at the deadline")
-                        .isLessThan(Duration.ofSeconds(5));
-                String expected = "pgroup: cannot listen on 127.0.0.1:" + port
-                        + " (port \"http\" of process \"web\"): Address already in use";
-                assertThat(e.process()).isEqualTo("web");
-                assertThat(e.logTail()).anySatisfy(line -> assertThat(line).endsWith(expected));
-                assertThat(e.getMessage()).contains(expected);
-                assertThat(group.isRunning()).isFalse();
-                assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.DOWN));
-            }
+            assertThat(Duration.ofNanos(System.nanoTime() - begin))
+                    .as("fails fast, not at the deadline")
+                    .isLessThan(Duration.ofSeconds(5));
+            String expected = "pgroup: cannot listen on 127.0.0.1:" + port
+                    + " (port \"http\" of process \"web\"): Address already in use";
+            assertThat(e.process()).isEqualTo("web");
+            assertThat(e.logTail()).anySatisfy(line -> assertThat(line).endsWith(expected));
+            assertThat(e.getMessage()).contains(expected);
+            assertThat(group.isRunning()).isFalse();
+            assertThat(group.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(ProcessState.DOWN));
         }
     }
 
     @Test
-    void explicitReadyCheckWinsOverSocketPassedReadiness() throws IOException {
+    void explicitReadyCheckWinsOverSocketPassedReadiness(Groups groups) throws IOException {
         Path def = definition(
                 """
                 [[process]]
@@ -155,13 +150,11 @@ class SocketPassingTest {
                 listen = ["http"]
                 ready = { log = "warmed-up" }
                 """);
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            group.start(START);
+        Group group = groups.create(def);
+        group.start(START);
 
-            assertThat(group.logTail("slow", 5))
-                    .as("start waited for the log line, not only for the socket")
-                    .anySatisfy(l -> assertThat(l).endsWith("warmed-up"));
-        }
+        assertThat(group.logTail("slow", 5))
+                .as("start waited for the log line, not only for the socket")
+                .anySatisfy(l -> assertThat(l).endsWith("warmed-up"));
     }
 }

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What lands in the process dir: templates rendered with nothing else changed, files as they are. */
+@ExtendWith(GroupsExtension.class)
 class TemplateFilesTest {
     @TempDir
     Path tmp;
@@ -29,31 +31,27 @@ class TemplateFilesTest {
     };
 
     @Test
-    void aTemplateWithoutPlaceholdersIsCopiedByteForByte() throws IOException {
-        Path def = TestEngines.definition(tmp, PROCESS + "templates = [\"request.http\"]\n");
+    void aTemplateWithoutPlaceholdersIsCopiedByteForByte(Groups groups) throws IOException {
+        Path def = groups.definition(PROCESS + "templates = [\"request.http\"]\n");
         Files.write(def.resolve("request.http"), RAW);
 
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            assertThat(group.directory().resolve("web/request.http")).hasBinaryContent(RAW);
-        }
+        Group group = groups.create(def);
+        assertThat(group.directory().resolve("web/request.http")).hasBinaryContent(RAW);
     }
 
     @Test
-    void aRenderedTemplateKeepsItsLineEndings() throws IOException {
-        Path def = TestEngines.definition(tmp, PROCESS + "templates = [\"request.http\"]\n");
+    void aRenderedTemplateKeepsItsLineEndings(Groups groups) throws IOException {
+        Path def = groups.definition(PROCESS + "templates = [\"request.http\"]\n");
         Files.writeString(def.resolve("request.http"), "GET / HTTP/1.1\r\nHost: 127.0.0.1:{{port.http}}\r\n\r\nlast");
 
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            assertThat(Files.readString(group.directory().resolve("web/request.http")))
-                    .isEqualTo("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + group.port("web", "http") + "\r\n\r\nlast");
-        }
+        Group group = groups.create(def);
+        assertThat(Files.readString(group.directory().resolve("web/request.http")))
+                .isEqualTo("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + group.port("web", "http") + "\r\n\r\nlast");
     }
 
     @Test
-    void filesAreCopiedAsTheyAreNeverRendered() throws IOException {
-        Path def = TestEngines.definition(tmp, PROCESS + "files = [\"fixtures/raw.bin\", \"tool.sh\"]\n");
+    void filesAreCopiedAsTheyAreNeverRendered(Groups groups) throws IOException {
+        Path def = groups.definition(PROCESS + "files = [\"fixtures/raw.bin\", \"tool.sh\"]\n");
         Files.createDirectories(def.resolve("fixtures"));
         byte[] withBraces = "port {{port.http}}\r\n\\{{ x }}\n".getBytes(StandardCharsets.UTF_8);
         byte[] raw = new byte[withBraces.length + RAW.length];
@@ -63,25 +61,21 @@ class TemplateFilesTest {
         Files.writeString(def.resolve("tool.sh"), "#!/bin/sh\necho {{not.rendered}}\n");
         Files.setPosixFilePermissions(def.resolve("tool.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            assertThat(group.directory().resolve("web/fixtures/raw.bin")).hasBinaryContent(raw);
-            Path tool = group.directory().resolve("web/tool.sh");
-            assertThat(tool).hasContent("#!/bin/sh\necho {{not.rendered}}\n");
-            assertThat(Files.isExecutable(tool))
-                    .as("an executable file stays executable")
-                    .isTrue();
-        }
+        Group group = groups.create(def);
+        assertThat(group.directory().resolve("web/fixtures/raw.bin")).hasBinaryContent(raw);
+        Path tool = group.directory().resolve("web/tool.sh");
+        assertThat(tool).hasContent("#!/bin/sh\necho {{not.rendered}}\n");
+        assertThat(Files.isExecutable(tool))
+                .as("an executable file stays executable")
+                .isTrue();
     }
 
     @Test
-    void anAbsoluteWorkdirThatExistsStaysAllowed() throws IOException {
+    void anAbsoluteWorkdirThatExistsStaysAllowed(Groups groups) throws IOException {
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
-        Path def = TestEngines.definition(tmp, PROCESS + "workdir = \"" + elsewhere + "\"\n");
+        Path def = groups.definition(PROCESS + "workdir = \"" + elsewhere + "\"\n");
 
-        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"));
-                Group group = engine.create(def)) {
-            assertThat(Files.readString(group.directory().resolve("web/run"))).contains("cd '" + elsewhere + "'");
-        }
+        Group group = groups.create(def);
+        assertThat(Files.readString(group.directory().resolve("web/run"))).contains("cd '" + elsewhere + "'");
     }
 }

@@ -131,7 +131,7 @@ public final class GroupCreation {
                     new GroupPlanner.ProjectPaths(
                             options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
             List<ProcessPlan> plans = planner.plan();
-            ServiceWriter writer = new ServiceWriter(runit, id);
+            ServiceWriter writer = new ServiceWriter(runit, id, layout);
             for (int i = 0; i < plans.size(); i++) {
                 ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);

@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * &lt;group dir&gt;/.pgroup/start.lock                   held (FileChannel.lock) while a start runs
  * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
  * &lt;group dir&gt;/.pgroup/listen.pl                    the socket passing launcher
+ * &lt;group dir&gt;/.pgroup/ready-check.pl               tcp, http and log checks of the check scripts
  * &lt;group dir&gt;/.pgroup/&lt;process&gt;.listening        pid of a launcher whose sockets all listen
  * </pre>
  */
@@ -62,6 +63,11 @@ public record GroupLayout(Path directory) {
     /** The socket passing launcher, shared by the group's processes. */
     public Path listenLauncher() {
         return stateDir().resolve("listen.pl");
+    }
+
+    /** The tcp, http and log ready checks the processes' {@code check} scripts run. */
+    public Path readyCheckScript() {
+        return stateDir().resolve(ReadyCheckScript.RESOURCE);
     }
 
     /** Where the launcher writes its pid once the process's passed sockets listen. */

@@ -20,10 +20,12 @@ import java.util.List;
 public final class ServiceWriter {
     private final Runit runit;
     private final String groupId;
+    private final Path readyCheckScript;
 
-    public ServiceWriter(Runit runit, String groupId) {
+    public ServiceWriter(Runit runit, String groupId, GroupLayout layout) {
         this.runit = runit;
         this.groupId = groupId;
+        this.readyCheckScript = layout.readyCheckScript();
     }
 
     public void write(ProcessPlan p, List<String> readyCommand) throws IOException {
@@ -84,17 +86,12 @@ public final class ServiceWriter {
         }
     }
 
-    private String checkScript(ProcessPlan p, List<String> readyCommand) {
+    private String checkScript(ProcessPlan p, List<String> readyCommand) throws IOException {
         return switch (p.ready()) {
             case NONE -> null;
-            case TCP -> "exec perl -MIO::Socket::INET -e"
-                    + " 'exit(IO::Socket::INET->new(PeerAddr => \"127.0.0.1\", PeerPort => $ARGV[0], Timeout => 1) ? 0 : 1)' "
-                    + quote(p.readyTarget()) + "\n";
-            case HTTP -> "exec perl -MHTTP::Tiny -e"
-                    + " 'exit(HTTP::Tiny->new(timeout => 2)->get($ARGV[0])->{success} ? 0 : 1)' "
-                    + quote(p.readyTarget()) + "\n";
-            case LOG -> "exec perl -ne 'BEGIN { $re = shift } s/^\\S+ //; if (/$re/) { $found = 1; last } END { exit($found ? 0 : 1) }' "
-                    + quote(p.readyTarget()) + " " + quote(p.logFile().toString()) + "\n";
+            case TCP -> readyCheck("tcp", p.readyTarget());
+            case HTTP -> readyCheck("http", p.readyTarget());
+            case LOG -> readyCheck("log", p.readyTarget(), p.logFile().toString());
             case SOCKET_PASSED -> "# The launcher writes its pid once the passed sockets listen; exec keeps that pid.\n"
                     + "[ \"$(cat " + quote(p.passing().marker().toString())
                     + " 2>/dev/null)\" = \"$(cat supervise/pid)\" ]\n";
@@ -103,6 +100,17 @@ public final class ServiceWriter {
                     + "read status rest < supervise/" + SupervisedState.EXIT_RECORD + " 2>/dev/null && [ \"$status\" = "
                     + quote(p.readyTarget()) + " ]\n";
         };
+    }
+
+    /**
+     * A call of the group's ready-check.pl, which means what start's checks in Java mean: one
+     * meaning of "ready" whether pgroup's start or a person's {@code sv check} asks.
+     */
+    private String readyCheck(String kind, String... args) throws IOException {
+        ReadyCheckScript.install(readyCheckScript);
+        List<String> call = new java.util.ArrayList<>(List.of("perl", readyCheckScript.toString(), kind));
+        call.addAll(List.of(args));
+        return "exec " + quoteAll(call) + "\n";
     }
 
     /** The process's working dir and extra environment, for the run script and a ready command alike. */

@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal.start;
 
-import dev.pgroup.core.internal.os.Spawning;
 import dev.pgroup.core.internal.runit.SupervisedState;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -12,8 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +42,9 @@ public interface ReadinessCheck {
         return 2;
     }
 
+    /** What one attempt of a check found: empty when ready, else why not. */
+    Optional<String> READY = Optional.empty();
+
     /** Ready as soon as it runs. */
     static ReadinessCheck running() {
         return new Fixed("running");
@@ -60,15 +61,52 @@ public interface ReadinessCheck {
      * @param addresses what was bound, for messages
      */
     static ReadinessCheck socketPassed(Path marker, Path serviceDir, String addresses) {
-        return new SocketPassed(marker, serviceDir, addresses);
+        return new Attempts(
+                "socket passed, " + addresses + " bound by pgroup's launcher (" + marker + ")",
+                0, // one small file read
+                atMost -> {
+                    long pid = SupervisedState.read(serviceDir).pid();
+                    String written;
+                    try {
+                        written = Files.readString(marker, StandardCharsets.US_ASCII)
+                                .strip();
+                    } catch (IOException e) {
+                        return Optional.of("the launcher of pid " + pid + " has not bound the sockets yet");
+                    }
+                    if (pid != 0 && written.equals(Long.toString(pid))) {
+                        return READY;
+                    }
+                    return Optional.of("the sockets were bound by pid " + written + ", runit supervises pid " + pid);
+                });
     }
 
+    /** Ready once 127.0.0.1:{@code port} accepts a connection; ready-check.pl's tcp means the same. */
     static ReadinessCheck tcp(int port) {
-        return new Tcp(port);
+        return new Attempts("tcp 127.0.0.1:" + port, 2, atMost -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), millis(200, atMost));
+                return READY;
+            }
+        });
     }
 
+    /**
+     * Ready once a GET answers 2xx or 3xx; a redirect is the answer, not followed. ready-check.pl's
+     * http means the same (ReadyCheckAgreementTest).
+     */
     static ReadinessCheck http(URI uri) {
-        return new Http(uri);
+        return new Attempts("http GET " + uri + " answers 2xx or 3xx", 20, atMost -> {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            try {
+                c.setConnectTimeout(millis(200, atMost));
+                c.setReadTimeout(millis(2000, atMost));
+                c.setInstanceFollowRedirects(false);
+                int code = c.getResponseCode();
+                return code >= 200 && code < 400 ? READY : Optional.of("HTTP " + code);
+            } finally {
+                c.disconnect();
+            }
+        });
     }
 
     /** Ready once a log line written after {@code fromOffset} matches (svlogd's timestamp is not part of the line). */
@@ -76,18 +114,57 @@ public interface ReadinessCheck {
         return new LogLine(logFile, pattern, fromOffset);
     }
 
-    /** Ready when the script exits 0. */
+    /** Ready when the script exits 0; see {@link ReadyCommand}. */
     static ReadinessCheck command(Path script, Path workdir) {
-        return new Command(script, workdir);
+        return new Attempts(
+                "command " + script + " exits 0", 100, atMost -> ReadyCommand.attempt(script, workdir, atMost));
     }
 
-    /** A check that remembers why its last attempt failed. */
-    abstract class Attempts implements ReadinessCheck {
-        protected String problem = "not tried yet";
+    /** One attempt of a check, which returns within {@code atMost}. */
+    @FunctionalInterface
+    interface Attempt {
+        /** @return {@link #READY}, or why not; an exception's message is why not */
+        Optional<String> run(Duration atMost) throws IOException;
+    }
+
+    /** A check made of one {@link Attempt}, which remembers why its last attempt failed. */
+    final class Attempts implements ReadinessCheck {
+        private final String description;
+        private final long pauseMillis;
+        private final Attempt attempt;
+        private String problem = "not tried yet";
+
+        Attempts(String description, long pauseMillis, Attempt attempt) {
+            this.description = description;
+            this.pauseMillis = pauseMillis;
+            this.attempt = attempt;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            Optional<String> notReady;
+            try {
+                notReady = attempt.run(atMost);
+            } catch (IOException e) {
+                notReady = Optional.of(String.valueOf(e.getMessage()));
+            }
+            notReady.ifPresent(why -> problem = why);
+            return notReady.isEmpty();
+        }
+
+        @Override
+        public String description() {
+            return description;
+        }
 
         @Override
         public String lastProblem() {
             return problem;
+        }
+
+        @Override
+        public long pauseMillis() {
+            return pauseMillis;
         }
     }
 
@@ -100,111 +177,6 @@ public interface ReadinessCheck {
         @Override
         public String lastProblem() {
             return "";
-        }
-    }
-
-    final class SocketPassed extends Attempts {
-        private final Path marker;
-        private final Path serviceDir;
-        private final String addresses;
-
-        SocketPassed(Path marker, Path serviceDir, String addresses) {
-            this.marker = marker;
-            this.serviceDir = serviceDir;
-            this.addresses = addresses;
-        }
-
-        @Override
-        public boolean isReady(Duration atMost) {
-            long pid = SupervisedState.read(serviceDir).pid();
-            String written;
-            try {
-                written = Files.readString(marker, StandardCharsets.US_ASCII).strip();
-            } catch (IOException e) {
-                problem = "the launcher of pid " + pid + " has not bound the sockets yet";
-                return false;
-            }
-            if (pid != 0 && written.equals(Long.toString(pid))) {
-                return true;
-            }
-            problem = "the sockets were bound by pid " + written + ", runit supervises pid " + pid;
-            return false;
-        }
-
-        @Override
-        public String description() {
-            return "socket passed, " + addresses + " bound by pgroup's launcher (" + marker + ")";
-        }
-
-        @Override
-        public long pauseMillis() {
-            return 0; // one small file read
-        }
-    }
-
-    final class Tcp extends Attempts {
-        private final int port;
-
-        Tcp(int port) {
-            this.port = port;
-        }
-
-        @Override
-        public boolean isReady(Duration atMost) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), millis(200, atMost));
-                return true;
-            } catch (IOException e) {
-                problem = String.valueOf(e.getMessage());
-                return false;
-            }
-        }
-
-        @Override
-        public String description() {
-            return "tcp 127.0.0.1:" + port;
-        }
-    }
-
-    final class Http extends Attempts {
-        private final URI uri;
-
-        Http(URI uri) {
-            this.uri = uri;
-        }
-
-        @Override
-        public boolean isReady(Duration atMost) {
-            HttpURLConnection c = null;
-            try {
-                c = (HttpURLConnection) uri.toURL().openConnection();
-                c.setConnectTimeout(millis(200, atMost));
-                c.setReadTimeout(millis(2000, atMost));
-                c.setInstanceFollowRedirects(false);
-                int code = c.getResponseCode();
-                if (code >= 200 && code < 400) {
-                    return true;
-                }
-                problem = "HTTP " + code;
-                return false;
-            } catch (IOException e) {
-                problem = String.valueOf(e.getMessage());
-                return false;
-            } finally {
-                if (c != null) {
-                    c.disconnect();
-                }
-            }
-        }
-
-        @Override
-        public String description() {
-            return "http GET " + uri + " answers 2xx or 3xx";
-        }
-
-        @Override
-        public long pauseMillis() {
-            return 20;
         }
     }
 
@@ -265,108 +237,6 @@ public interface ReadinessCheck {
         @Override
         public String lastProblem() {
             return "no such line yet";
-        }
-    }
-
-    /**
-     * Runs the generated {@code check} script. One run may take {@link #ATTEMPT_TIMEOUT} at most (or
-     * what is left of the start): a check that hangs (a client waiting on a server that never
-     * answers, a typo that runs a server) is killed with everything it started, and counts as a
-     * failed attempt.
-     */
-    final class Command extends Attempts {
-        /** How long one run of a ready command may take; documented in group-toml.md. */
-        public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
-
-        /** Output kept for the error message. */
-        private static final int MAX_OUTPUT = 2000;
-
-        private final Path script;
-        private final Path workdir;
-
-        Command(Path script, Path workdir) {
-            this.script = script;
-            this.workdir = workdir;
-        }
-
-        @Override
-        public boolean isReady(Duration atMost) {
-            Duration limit = atMost.compareTo(ATTEMPT_TIMEOUT) < 0 ? atMost : ATTEMPT_TIMEOUT;
-            Process p;
-            try {
-                p = Spawning.start(new ProcessBuilder(script.toString())
-                        .directory(workdir.toFile())
-                        .redirectErrorStream(true));
-            } catch (IOException e) {
-                problem = String.valueOf(e.getMessage());
-                return false;
-            }
-            // Read on another thread: a child that outlives the check keeps the pipe open, and a
-            // blocking read here would wait for it.
-            StringBuilder output = new StringBuilder();
-            Thread reader = new Thread(() -> readInto(p, output), "pgroup-ready-command-output");
-            reader.setDaemon(true);
-            reader.start();
-            try {
-                if (!p.waitFor(Math.max(limit.toMillis(), 1), TimeUnit.MILLISECONDS)) {
-                    killTree(p);
-                    problem = "did not exit within " + limit.toMillis() + " ms and was killed, with what it started";
-                    return false;
-                }
-                int code = p.exitValue();
-                if (code == 0) {
-                    return true;
-                }
-                reader.join(100);
-                String out;
-                synchronized (output) {
-                    out = output.toString().strip();
-                }
-                problem = "exit " + code + (out.isEmpty() ? "" : ": " + out);
-                return false;
-            } catch (InterruptedException e) {
-                killTree(p);
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-
-        private static void readInto(Process p, StringBuilder output) {
-            byte[] buffer = new byte[4096];
-            try (var in = p.getInputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    synchronized (output) {
-                        if (output.length() < MAX_OUTPUT) {
-                            output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // The process was killed; what was read is enough.
-            }
-        }
-
-        /** Kills the check and everything it started: the list is taken before the parent dies. */
-        private static void killTree(Process p) {
-            List<ProcessHandle> tree = p.descendants().toList();
-            p.destroyForcibly();
-            tree.forEach(ProcessHandle::destroyForcibly);
-            try {
-                p.waitFor(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public String description() {
-            return "command " + script + " exits 0";
-        }
-
-        @Override
-        public long pauseMillis() {
-            return 100;
         }
     }
 
