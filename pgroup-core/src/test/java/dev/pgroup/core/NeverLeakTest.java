@@ -137,37 +137,6 @@ class NeverLeakTest {
     }
 
     @Test
-    void aServerThatDaemonizesFailsItsStartEveryTime() throws Exception {
-        // The process runit started exits once its daemon forked, however soon the daemon's port
-        // answers: the start must say so every time, not only when it looks in the right moment.
-        Path redis = Daemons.require("redis-server");
-        String toml =
-                """
-                [[process]]
-                name = "redis"
-                command = ["%s", "--port", "{{port.main}}", "--daemonize", "yes", "--save", "",
-                           "--pidfile", "{{process.dir}}/redis.pid"]
-                ports = ["main"]
-                ready = { tcp = "main" }
-                """
-                        .formatted(redis);
-        try (PGroupEngine engine = engine()) {
-            for (int i = 0; i < 5; i++) {
-                try (Group group = engine.create(TestEngines.definition(tmp, toml))) {
-                    StartException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-                            StartException.class, () -> group.start(Duration.ofSeconds(10)));
-
-                    assertThat(e).as("start %s of a daemonizing redis", i).isNotNull();
-                    assertThat(e.process()).isEqualTo("redis");
-                }
-            }
-        }
-        assertThat(leftovers.after(Duration.ofSeconds(1)))
-                .as("left after terminate")
-                .isEmpty();
-    }
-
-    @Test
     void serviceAndLoggerOfAKilledRunsvAreGoneAfterStop() throws Exception {
         String toml =
                 """
