@@ -31,6 +31,7 @@ def nested = { String name, List<String> goals, boolean ownProcessGroup = false 
             .redirectOutput(new File(here, "build-${name}.log"))
             .redirectInput(ProcessBuilder.Redirect.from(new File('/dev/null')))
     pb.environment().put('PGROUP_DATABASE', database)
+    pb.environment().put('PGROUP_PORT_RANGE', itPortRange)
     pb.start()
 }
 def tail = { String name -> new File(here, "build-${name}.log").readLines().takeRight(40).join('\n') }

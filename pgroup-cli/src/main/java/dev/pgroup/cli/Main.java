@@ -54,6 +54,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  PGROUP_BASE_DIR    default for --base-dir",
             "  PGROUP_DATABASE    default for --database",
+            "  PGROUP_PORT_RANGE  ports to lease from, e.g. 20000-24999 (default: 20000 up to the ephemeral range)",
             "  PGROUP_JAVA_OPTS   extra JVM options for the launcher",
             "  JAVA_HOME          the Java to run (else java on PATH)"
         })

@@ -197,8 +197,8 @@ public final class PGroupEngine implements AutoCloseable {
         private Path database = EngineDefaults.database(System.getenv());
         private Map<String, String> environment = System.getenv();
         private Duration lockTimeout = StateDatabase.DEFAULT_LOCK_TIMEOUT;
-        private int firstPort = PortLeases.defaultRange()[0];
-        private int lastPort = PortLeases.defaultRange()[1];
+        private int firstPort = EngineDefaults.portRange(System.getenv())[0];
+        private int lastPort = EngineDefaults.portRange(System.getenv())[1];
 
         private Builder() {}
 
@@ -236,8 +236,9 @@ public final class PGroupEngine implements AutoCloseable {
         }
 
         /**
-         * The range ports are leased from. Default: 20000 up to just below the kernel's ephemeral
-         * range, so that ports the OS hands out for outgoing connections never collide with a lease.
+         * The range ports are leased from. Default: {@code $PGROUP_PORT_RANGE} ({@code first-last}),
+         * else 20000 up to just below the kernel's ephemeral range, so that ports the OS hands out for
+         * outgoing connections never collide with a lease.
          */
         public Builder portRange(int first, int last) {
             if (first < 1024 || last > 65535 || first > last) {

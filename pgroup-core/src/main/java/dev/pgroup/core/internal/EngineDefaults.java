@@ -37,4 +37,30 @@ public final class EngineDefaults {
         }
         return Path.of(System.getProperty("user.home"), ".pgroup", "pgroup.db");
     }
+
+    /**
+     * {@code $PGROUP_PORT_RANGE} ({@code first-last}), else from 20000 up to just below the
+     * kernel's ephemeral range. Builds or CI jobs that keep their port databases apart (each its
+     * own {@code PGROUP_DATABASE}) give each a range of its own, so that two databases never lease
+     * the same port.
+     *
+     * @throws dev.pgroup.core.PGroupException when the variable is not a range within 1024-65535
+     */
+    public static int[] portRange(Map<String, String> env) {
+        String range = env.get("PGROUP_PORT_RANGE");
+        if (range == null || range.isBlank()) {
+            return dev.pgroup.core.internal.state.PortLeases.defaultRange();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,5})\\s*-\\s*(\\d{1,5})\\s*")
+                .matcher(range);
+        if (m.matches()) {
+            int first = Integer.parseInt(m.group(1));
+            int last = Integer.parseInt(m.group(2));
+            if (first >= 1024 && last <= 65535 && first <= last) {
+                return new int[] {first, last};
+            }
+        }
+        throw new dev.pgroup.core.PGroupException(
+                "PGROUP_PORT_RANGE='" + range + "' must be a range of ports within 1024-65535, e.g. 20000-24999");
+    }
 }
