@@ -131,12 +131,14 @@ public final class GroupCreation {
                     new GroupPlanner.ProjectPaths(
                             options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
             List<ProcessPlan> plans = planner.plan();
+            ProcessDirWriter dirs = new ProcessDirWriter(
+                    definition, layout, planner::placeholders, new ProgramResolver(definition, environment));
             ServiceWriter writer = new ServiceWriter(runit, id, layout);
             for (int i = 0; i < plans.size(); i++) {
                 ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);
                 ProcessPlan plan = plans.get(i);
-                planner.prepareProcessDir(p, plan);
+                dirs.prepare(p, plan);
                 writer.write(plan, planner.readyCommand(p));
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());

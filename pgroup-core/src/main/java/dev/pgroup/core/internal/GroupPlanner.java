@@ -6,15 +6,10 @@ import dev.pgroup.core.internal.definition.Placeholders;
 import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.definition.SourceFiles;
-import dev.pgroup.core.internal.definition.TemplateText;
 import dev.pgroup.core.internal.os.Executables;
-import dev.pgroup.core.internal.os.FilePermissions;
-import dev.pgroup.core.internal.os.Spawning;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
 import dev.pgroup.core.internal.runit.SocketPassing;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +19,7 @@ import java.util.Map;
 
 /**
  * Renders a definition for one group: placeholders in commands, env and ready checks, and the
- * program looked up on PATH. Templates and files are written by {@link #writeFiles}.
+ * program looked up on PATH. {@link ProcessDirWriter} writes the templates and files.
  */
 public final class GroupPlanner {
     private final GroupDefinition definition;
@@ -33,6 +28,7 @@ public final class GroupPlanner {
     private final Map<String, String> environment;
     private final Map<String, Map<String, Integer>> ports;
     private final ProjectPaths project;
+    private final ProgramResolver programs;
     private final Map<String, ProcessPlan> plans = new HashMap<>();
 
     /**
@@ -59,6 +55,7 @@ public final class GroupPlanner {
         this.layout = layout;
         this.environment = environment;
         this.ports = ports;
+        this.programs = new ProgramResolver(definition, environment);
     }
 
     public List<ProcessPlan> plan() {
@@ -122,7 +119,7 @@ public final class GroupPlanner {
         // A relative program may be a rendered template: whether it can run is checked after rendering.
         command.set(
                 0,
-                resolveProgram(command.get(0), workdir, env, p, "command", "command[0]")
+                programs.resolve(command.get(0), workdir, env, p, "command", "command[0]")
                         .toString());
 
         Map<String, Integer> own = ports.getOrDefault(p.name(), Map.of());
@@ -242,108 +239,10 @@ public final class GroupPlanner {
             return out;
         }
         ProcessPlan plan = plans.containsKey(p.name()) ? plans.get(p.name()) : plan(p);
-        Path program = resolveProgram(out.get(0), plan.workdir(), plan.env(), p, "ready", "ready.command[0]");
-        requireExecutable(definition, p, program, "ready", "ready.command[0]");
+        Path program = programs.resolve(out.get(0), plan.workdir(), plan.env(), p, "ready", "ready.command[0]");
+        programs.requireExecutable(p, program, "ready", "ready.command[0]");
         out.set(0, program.toString());
         return out;
-    }
-
-    /**
-     * Finds a program the way a shell would: a bare name on the PATH (the process's own {@code env}
-     * first), a name with a slash against the workdir.
-     */
-    private Path resolveProgram(
-            String program, Path workdir, Map<String, String> env, ProcessDefinition p, String lineKey, String key) {
-        if (program.contains("/")) {
-            return workdir.resolve(program).normalize();
-        }
-        String path = env.getOrDefault("PATH", environment.getOrDefault("PATH", ""));
-        return Executables.find(program, path)
-                .orElseThrow(() -> new DefinitionException(
-                        definition.file(),
-                        p.line(lineKey),
-                        p.name(),
-                        key,
-                        "program '" + program + "' not found on PATH (" + path + ")"));
-    }
-
-    /** The program exists and can be run: checked at create, as a missing one would only fail at start. */
-    private static void requireExecutable(
-            GroupDefinition definition, ProcessDefinition p, Path program, String lineKey, String key) {
-        if (!Files.isExecutable(program) || Files.isDirectory(program)) {
-            throw new DefinitionException(
-                    definition.file(),
-                    p.line(lineKey),
-                    p.name(),
-                    key,
-                    "program " + program + " does not exist or is not executable");
-        }
-    }
-
-    /**
-     * Makes a process's dir ready for its service files: the dir itself, its templates and files,
-     * its workdir, and a check that its program can run, now rather than at start.
-     */
-    public void prepareProcessDir(ProcessDefinition p, ProcessPlan plan) throws IOException {
-        Files.createDirectories(plan.serviceDir());
-        writeFiles(p);
-        prepareWorkdir(p, plan);
-        requireExecutable(definition, p, Path.of(plan.command().get(0)), "command", "command[0]");
-    }
-
-    /** A workdir inside the process dir is created; one elsewhere must exist, as the user's own dir. */
-    private void prepareWorkdir(ProcessDefinition p, ProcessPlan plan) {
-        if (plan.workdir().startsWith(plan.serviceDir())) {
-            try {
-                Files.createDirectories(plan.workdir());
-            } catch (IOException e) {
-                throw fail(p, "workdir", "cannot create " + plan.workdir() + ": " + e);
-            }
-        } else if (!Files.isDirectory(plan.workdir())) {
-            throw fail(p, "workdir", "directory " + plan.workdir() + " does not exist");
-        }
-    }
-
-    /**
-     * Writes a process's templates (rendered) and files (as they are) into its process dir. Errors
-     * name the definition file, the key and the process, or the template file and line.
-     */
-    public void writeFiles(ProcessDefinition process) {
-        for (String template : process.templates()) {
-            write(process, template, "templates", true);
-        }
-        for (String file : process.files()) {
-            write(process, file, "files", false);
-        }
-    }
-
-    private void write(ProcessDefinition process, String name, String key, boolean render) {
-        Path source = definition.directory().resolve(name);
-        Path serviceDir = layout.serviceDir(process.name());
-        Path target = serviceDir.resolve(name);
-        if (!target.normalize().startsWith(serviceDir)) {
-            throw fail(process, key, "'" + name + "' escapes the process dir");
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(source);
-        } catch (IOException e) {
-            throw fail(process, key, "cannot read '" + name + "' (" + source + "): " + e);
-        }
-        if (render) {
-            bytes = TemplateText.render(bytes, placeholders(process.name()), source, process.name());
-        }
-        try {
-            Files.createDirectories(target.getParent());
-            if (Files.isExecutable(source)) {
-                Spawning.writeExecutable(target, bytes); // a script may be the program itself
-            } else {
-                Files.write(target, bytes);
-                FilePermissions.makePrivate(target);
-            }
-        } catch (IOException e) {
-            throw fail(process, key, "cannot write '" + name + "' to " + target + ": " + e);
-        }
     }
 
     private String render(Placeholders ph, String text, ProcessDefinition p, String lineKey, String shownKey) {

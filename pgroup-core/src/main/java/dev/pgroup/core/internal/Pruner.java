@@ -1,9 +1,6 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.PGroup;
-import dev.pgroup.core.internal.definition.Names;
 import dev.pgroup.core.internal.os.FileTrees;
-import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Runit;
@@ -106,8 +103,9 @@ public final class Pruner {
         if (e.creating()) {
             pruneUnfinishedCreate(e);
         } else if (e.owner().isDead()) {
-            Optional<String> notOurs =
-                    Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? notAGroupDir(dir, e.id()) : Optional.empty();
+            Optional<String> notOurs = Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+                    ? GroupDirProof.notAGroupDir(dir, e.id())
+                    : Optional.empty();
             // The files of a dir that is not provably the group's do not guide the stop.
             boolean stopped = stop(e, supervisor, dirExists && notOurs.isEmpty());
             if (e.runsvdir().isPresent()) {
@@ -150,7 +148,7 @@ public final class Pruner {
      * A create that has not finished: left alone while its creator lives; once the creator is dead
      * (killed halfway, so no shutdown hook rolled it back) its row, leases and dir go. It never
      * started, so there is nothing to stop. The dir is deleted only when it is provably the group's
-     * (see {@link #notAGroupDir}); its state files may not be written yet, so the state dir suffices.
+     * ({@link GroupDirProof#isUnfinishedGroupDir}).
      */
     private void pruneUnfinishedCreate(GroupRegistry.Entry e) {
         if (!e.owner().isDead()) {
@@ -160,7 +158,7 @@ public final class Pruner {
         String what = "removed the unfinished create of group " + e.id() + ": its creator (pid "
                 + e.owner().pid() + ") is gone";
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            if (isUnfinishedGroupDir(dir, e.id())) {
+            if (GroupDirProof.isUnfinishedGroupDir(dir, e.id())) {
                 deleteQuietly(dir);
                 what += "; deleted " + dir;
             } else {
@@ -170,13 +168,6 @@ public final class Pruner {
         registry.remove(e.id());
         actions.add(what);
         deleteLockOfDeadOwner(e.owner());
-    }
-
-    private static boolean isUnfinishedGroupDir(Path dir, String id) {
-        return Names.isValidGroupId(id)
-                && dir.getFileName().toString().equals(id)
-                && !Files.isSymbolicLink(dir)
-                && Files.isDirectory(dir.resolve(PGroup.STATE_DIR), LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void deleteLockOfDeadOwner(Owner owner) {
@@ -200,11 +191,11 @@ public final class Pruner {
 
     private void pruneUnknown(Path dir) {
         GroupLayout layout = new GroupLayout(dir);
-        Optional<String> notOurs = notAGroupDir(dir, null);
+        Optional<String> notOurs = GroupDirProof.notAGroupDir(dir, null);
         if (notOurs.isEmpty() && isYoung(layout)) {
             return; // may be a create in progress, which writes its state files last
         }
-        notOurs = notOurs.or(() -> noStateFiles(layout));
+        notOurs = notOurs.or(() -> GroupDirProof.noStateFiles(layout));
         if (notOurs.isPresent()) {
             actions.add("left " + dir + " alone: " + notOurs.get());
             return;
@@ -218,75 +209,6 @@ public final class Pruner {
         new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
         deleteQuietly(dir);
         actions.add("deleted " + dir + ": no group of that id is registered");
-    }
-
-    /**
-     * Why {@code dir} is not provably a pgroup group dir, or empty when it is: its name is a group id
-     * ({@code id} if given), it is a directory of this user's and no symlink, and its {@code .pgroup}
-     * dir is too. A dir found in the base dir must also hold pgroup's state files ({@link
-     * #noStateFiles}); a registered one may lack them (a create killed halfway), since the registry
-     * names it.
-     */
-    static Optional<String> notAGroupDir(Path dir, String id) {
-        String name = dir.getFileName().toString();
-        if (id != null ? !name.equals(id) : !Names.isValidGroupId(name)) {
-            return Optional.of(
-                    id != null
-                            ? "its name is not the group id " + id
-                            : "its name is not a pgroup group id (ids look like cache-host-k3f9qz)");
-        }
-        Optional<String> problem = ownDirectory(dir);
-        if (problem.isPresent()) {
-            return problem;
-        }
-        GroupLayout layout = new GroupLayout(dir);
-        if (!Files.exists(layout.stateDir(), LinkOption.NOFOLLOW_LINKS)) {
-            if (id != null && isEmpty(dir)) {
-                return Optional.empty(); // a registered create killed before it wrote anything
-            }
-            return Optional.of("it has no " + PGroup.STATE_DIR + " directory, so it is not a pgroup group");
-        }
-        return ownDirectory(layout.stateDir()).map(p -> layout.stateDir() + ": " + p);
-    }
-
-    /** pgroup's manifest or runtime settings, of this user: a home dir's {@code .pgroup} has neither. */
-    static Optional<String> noStateFiles(GroupLayout layout) {
-        for (Path file : List.of(layout.manifest(), layout.runtimeSettings())) {
-            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                    && TrustedDirectory.fileProblem(file).isEmpty()) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of("its " + PGroup.STATE_DIR + " holds neither "
-                + layout.manifest().getFileName() + " nor "
-                + layout.runtimeSettings().getFileName() + " of this user, so it is not a pgroup group");
-    }
-
-    private static boolean isEmpty(Path dir) {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** A dir of this user's, not a symlink. Its mode is not checked: the base dir's is. */
-    private static Optional<String> ownDirectory(Path dir) {
-        try {
-            if (Files.isSymbolicLink(dir)) {
-                return Optional.of("it is a symlink, and prune never deletes through one");
-            }
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.of("it is not a directory");
-            }
-            int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            if (uid != TrustedDirectory.currentUid()) {
-                return Optional.of("it belongs to uid " + uid + ", not to you");
-            }
-            return Optional.empty();
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return Optional.of("its owner cannot be read: " + e);
-        }
     }
 
     private static boolean isYoung(GroupLayout layout) {

@@ -9,8 +9,6 @@ import dev.pgroup.core.internal.runit.RuntimeSettings.ProcessSettings;
 import dev.pgroup.core.internal.runit.SupervisedState;
 import dev.pgroup.core.internal.runit.Supervisor;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,7 +21,8 @@ import java.util.regex.Pattern;
  * Waits until every process of a freshly launched group runs and passes its ready check, bringing
  * up {@code after} processes once what they wait for is ready. It fails fast, long before the
  * deadline, when a process exits: runsv restarts a crashed service only after 1 s, and a missing
- * program exits at once, so a single look at the status tells.
+ * program exits at once, so a single look at the status tells ({@link ExitJudgement} says whether
+ * a status is an exit).
  */
 public final class StartWaiter {
 
@@ -56,12 +55,10 @@ public final class StartWaiter {
      */
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
 
-    /** How long to wait for a finish script's exit record once an exit is seen. */
-    private static final Duration EXIT_RECORD_WAIT = Duration.ofSeconds(1);
-
     private final GroupLayout layout;
     private final Supervisor supervisor;
     private final ProcessHandle runsvdir;
+    private final ExitJudgement exits;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
     private Deadline deadline;
 
@@ -77,6 +74,7 @@ public final class StartWaiter {
         this.layout = layout;
         this.supervisor = supervisor;
         this.runsvdir = runsvdir;
+        this.exits = new ExitJudgement(layout);
         for (ProcessSettings p : settings.processes()) {
             tracked.put(p.name(), new Tracked(p, check(p, logOffsets.getOrDefault(p.name(), 0L))));
         }
@@ -193,11 +191,13 @@ public final class StartWaiter {
                 return cameUp || t.ready;
             }
             case DOWN, FINISH -> {
-                if (exited(t, s)) {
+                if (exits.exited(name, s, t.pid, t.releasedAt)) {
                     if (t.settings.ready() == ReadySpec.Kind.EXIT) {
-                        return finishedOneShot(t);
+                        exits.requireExpectedStatus(name, t.settings.readyTarget());
+                        t.ready = true;
+                        return true;
                     }
-                    throw new Failure(name, "exited during start" + exitStatus(name));
+                    throw new Failure(name, "exited during start" + exits.exitStatus(name));
                 }
             }
             case UNREADABLE -> throw new Failure(
@@ -207,20 +207,6 @@ public final class StartWaiter {
             }
         }
         return false;
-    }
-
-    /**
-     * Whether a "down" or "finish" status means the process ran and exited. With "want up" runit
-     * will restart it; with "want down" its finish script (restart = never or on-failure) took it
-     * down, which can all happen between two looks, so that "run" is never seen. A process brought
-     * up by start was "down, want down" before, because of its down file: only a status dated after
-     * the release counts.
-     */
-    private boolean exited(Tracked t, SupervisedState s) {
-        if (s.wantUp()) {
-            return t.pid != 0 || exitedAfterStarting(t.settings.name(), s);
-        }
-        return t.releasedAt == null || s.since().isAfter(t.releasedAt);
     }
 
     /**
@@ -244,58 +230,6 @@ public final class StartWaiter {
             }
         }
         return all;
-    }
-
-    /**
-     * A one-shot step ({@code ready = { exit = N }}) has exited: ready if with status N, else the
-     * start fails saying how it exited.
-     */
-    private boolean finishedOneShot(Tracked t) throws Failure {
-        String name = t.settings.name();
-        String how = exitStatus(name); // waits for the finish script's record
-        java.util.OptionalInt status = SupervisedState.lastExitStatus(layout.serviceDir(name));
-        String expected = t.settings.readyTarget();
-        if (status.isPresent() && Integer.toString(status.getAsInt()).equals(expected)) {
-            t.ready = true;
-            return true;
-        }
-        throw new Failure(
-                name,
-                "exited during start" + (how.isEmpty() ? "" : how) + ", but ready = { exit = " + expected
-                        + " } expects status " + expected);
-    }
-
-    /**
-     * How the process exited, e.g. " with status 0", from the record of its finish script. The
-     * script runs right after the exit; a short wait for it makes the message the same every time.
-     * Without a finish script (restart = always) there is no record.
-     */
-    private String exitStatus(String name) {
-        Path serviceDir = layout.serviceDir(name);
-        if (!Files.exists(serviceDir.resolve("finish"))) {
-            return "";
-        }
-        Deadline wait = Deadline.in(EXIT_RECORD_WAIT);
-        String[] found = {null};
-        wait.await(
-                () -> {
-                    found[0] = SupervisedState.lastExit(serviceDir).orElse(null);
-                    return found[0] != null;
-                },
-                Duration.ofMillis(5));
-        return found[0] == null ? "" : " " + found[0];
-    }
-
-    /**
-     * Whether a "down, want up" status is runsv's record of an exit rather than the one it writes
-     * when it starts, before it has forked the service: that one is dated when runsv started, and a
-     * loaded machine can take far longer than any fixed settle time to get from there to the fork.
-     * runsv starts the log service first, so an exit is dated at or after the logger's start, and
-     * the status written at runsv's start is dated before it.
-     */
-    private boolean exitedAfterStarting(String name, SupervisedState s) {
-        SupervisedState logger = SupervisedState.read(layout.serviceDir(name).resolve("log"));
-        return logger.kind() == SupervisedState.Kind.RUN && !logger.since().isAfter(s.since());
     }
 
     private Tracked firstNotReady() {
