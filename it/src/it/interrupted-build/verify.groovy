@@ -31,7 +31,8 @@ def nested = { String name, List<String> goals, boolean ownProcessGroup = false 
             .redirectOutput(new File(here, "build-${name}.log"))
             .redirectInput(ProcessBuilder.Redirect.from(new File('/dev/null')))
     pb.environment().put('PGROUP_DATABASE', database)
-    pb.environment().put('PGROUP_PORT_RANGE', itPortRange)
+    // Its own database, so a port range of its own too (see it/pom.xml).
+    pb.environment().put('PGROUP_PORT_RANGE', '30500-30999')
     pb.start()
 }
 def tail = { String name -> new File(here, "build-${name}.log").readLines().takeRight(40).join('\n') }
