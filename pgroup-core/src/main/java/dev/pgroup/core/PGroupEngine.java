@@ -82,6 +82,29 @@ public final class PGroupEngine implements AutoCloseable {
         return new Group(registry, environment, c.id(), c.name(), c.layout(), c.runit(), c.detached());
     }
 
+    /** Creates a group from a {@link GroupSpec}, owned by this JVM. */
+    public Group create(GroupSpec spec) {
+        return create(spec, CreateOptions.defaults());
+    }
+
+    /**
+     * Creates a group from a {@link GroupSpec}, as {@link #create(Path, CreateOptions)} does from a
+     * directory: the spec is rendered to a {@code group.toml} in a fresh private temp dir, which is
+     * deleted again when the create is done, also when it fails. Nothing of the spec outlives the
+     * call, so any later change to a spec changes no group.
+     *
+     * @throws DefinitionException when a value of the spec is wrong; its {@link
+     *     DefinitionException#file()} names the spec ({@code GroupSpec "cache"}, line 0) instead of
+     *     the generated file, with the {@code group.toml} key and process that are wrong
+     * @throws PGroupException when runit is missing, the base dir or database cannot be used, or the
+     *     temp dir cannot be written
+     */
+    public Group create(GroupSpec spec, CreateOptions options) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(options, "options");
+        return SpecDirectory.withDefinition(spec, dir -> create(dir, options));
+    }
+
     /**
      * Opens a group created earlier, by this or another JVM: found in the registry, or else in the
      * base dir.

@@ -3,6 +3,7 @@ package dev.pgroup.junit5;
 import dev.pgroup.PGroup;
 import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.Group;
+import dev.pgroup.core.GroupSpec;
 import dev.pgroup.core.PGroupEngine;
 import dev.pgroup.core.PGroupException;
 import java.lang.reflect.Method;
@@ -102,20 +103,11 @@ public final class PGroupExtension
     /** Creates and starts one group; on failure nothing of it is left. */
     private static void start(
             ExtensionContext context, PGroupEngine engine, Settings settings, ScopeGroups scope, WithGroup w) {
-        Path dir = Path.of(w.value()).toAbsolutePath().normalize();
-        String where = declaration(w) + " of " + testName(context) + " (" + dir + ")";
-        if (!java.nio.file.Files.isDirectory(dir)) {
-            throw new ExtensionConfigurationException(where + ": no such directory; the path is relative to the"
-                    + " working directory " + Path.of("").toAbsolutePath() + " (the module dir under Maven)");
-        }
-        Group group;
-        try {
-            group = engine.create(dir);
-        } catch (DefinitionException e) {
-            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
-        } catch (PGroupException e) {
-            throw new PGroupException(where + ": cannot create the group: " + e.getMessage(), e);
-        }
+        Group group = w.spec().isEmpty() ? createFromDir(context, engine, w) : createFromSpec(context, engine, w);
+        String where = declaration(w) + " of " + testName(context)
+                + (w.spec().isEmpty()
+                        ? " (" + Path.of(w.value()).toAbsolutePath().normalize() + ")"
+                        : "");
         try {
             group.start(settings.startTimeout());
         } catch (PGroupException e) {
@@ -127,6 +119,49 @@ public final class PGroupExtension
             throw e;
         }
         scope.add(new StartedGroup(nameOf(w), declaration(w), group));
+    }
+
+    private static Group createFromDir(ExtensionContext context, PGroupEngine engine, WithGroup w) {
+        checkDeclaration(context, w);
+        Path dir = Path.of(w.value()).toAbsolutePath().normalize();
+        String where = declaration(w) + " of " + testName(context) + " (" + dir + ")";
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new ExtensionConfigurationException(where + ": no such directory; the path is relative to the"
+                    + " working directory " + Path.of("").toAbsolutePath() + " (the module dir under Maven)");
+        }
+        try {
+            return engine.create(dir);
+        } catch (DefinitionException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+        } catch (PGroupException e) {
+            throw new PGroupException(where + ": cannot create the group: " + e.getMessage(), e);
+        }
+    }
+
+    private static Group createFromSpec(ExtensionContext context, PGroupEngine engine, WithGroup w) {
+        checkDeclaration(context, w);
+        String where = declaration(w) + " of " + testName(context);
+        GroupSpec spec;
+        try {
+            spec = SpecMember.find(context.getRequiredTestClass(), w.spec());
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+        }
+        try {
+            return engine.create(spec);
+        } catch (DefinitionException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+        } catch (PGroupException e) {
+            throw new PGroupException(where + ": cannot create the group: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkDeclaration(ExtensionContext context, WithGroup w) {
+        if (w.value().isEmpty() == w.spec().isEmpty()) {
+            throw new ExtensionConfigurationException(declaration(w) + " of " + testName(context)
+                    + ": give exactly one of a definition dir, @WithGroup(\"path/to/definition\"), and a"
+                    + " GroupSpec, @WithGroup(spec = \"fieldOrMethod\")");
+        }
     }
 
     private static <T extends Throwable> T terminated(Group group, T failure) {
@@ -259,12 +294,20 @@ public final class PGroupExtension
         if (!w.name().isEmpty()) {
             return w.name();
         }
+        if (!w.spec().isEmpty()) {
+            return w.spec();
+        }
         Path file = Path.of(w.value()).normalize().getFileName();
         return file == null ? w.value() : file.toString();
     }
 
     private static String declaration(WithGroup w) {
-        return "@WithGroup(\"" + w.value() + "\"" + (w.name().isEmpty() ? "" : ", name = \"" + w.name() + "\"") + ")";
+        String named = w.name().isEmpty() ? "" : ", name = \"" + w.name() + "\"";
+        if (!w.spec().isEmpty()) {
+            return "@WithGroup(" + (w.value().isEmpty() ? "" : "\"" + w.value() + "\", ") + "spec = \"" + w.spec()
+                    + "\"" + named + ")";
+        }
+        return "@WithGroup(\"" + w.value() + "\"" + named + ")";
     }
 
     private static String list(List<StartedGroup> groups) {

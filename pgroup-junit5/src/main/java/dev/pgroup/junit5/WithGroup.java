@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gives a test its own fresh, started group of real processes, defined by a {@code group.toml}
- * directory.
+ * directory or by a {@link dev.pgroup.core.GroupSpec} in Java.
  *
  * <pre>{@code
  * @WithGroup("src/it/pgroup")
@@ -21,6 +21,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *         int port = group.port("redis", "main");
  *         ...
  *     }
+ * }
+ * }</pre>
+ *
+ * <p>A group defined in Java: {@link #spec()} names a static field, or a static method with no
+ * parameters, of the test class (or a superclass, or for a {@code @Nested} class an enclosing
+ * class) that holds or returns a {@code GroupSpec}:
+ *
+ * <pre>{@code
+ * @WithGroup(spec = "cache")
+ * class CacheTest {
+ *     static final GroupSpec cache = GroupSpec.named("cache")
+ *             .process("redis", p -> p.command("redis-server", "--port", "{{port.main}}")
+ *                     .ports("main").readyTcp("main"));
+ *     ...
  * }
  * }</pre>
  *
@@ -50,11 +64,18 @@ public @interface WithGroup {
      * The definition dir holding {@code group.toml}, relative to the working directory (the module
      * dir under Maven and in IDEs), e.g. {@code src/it/pgroup}.
      */
-    String value();
+    String value() default "";
 
     /**
-     * What {@link Name} on a parameter matches. Default: the last segment of {@link #value()}. Two
-     * groups in scope must not share a name.
+     * Instead of {@link #value()}: the name of a static field or static no-argument method of the
+     * test class that holds or returns the {@link dev.pgroup.core.GroupSpec} to create. Give
+     * exactly one of {@code value} and {@code spec}.
+     */
+    String spec() default "";
+
+    /**
+     * What {@link Name} on a parameter matches. Default: the last segment of {@link #value()}, or
+     * {@link #spec()} itself. Two groups in scope must not share a name.
      */
     String name() default "";
 
