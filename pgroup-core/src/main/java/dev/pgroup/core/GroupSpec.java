@@ -1,6 +1,7 @@
 package dev.pgroup.core;
 
 import dev.pgroup.core.internal.definition.Names;
+import dev.pgroup.core.internal.definition.TomlText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

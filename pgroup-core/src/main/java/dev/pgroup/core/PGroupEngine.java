@@ -5,6 +5,7 @@ import dev.pgroup.core.internal.EngineDefaults;
 import dev.pgroup.core.internal.GroupCreation;
 import dev.pgroup.core.internal.GroupFinder;
 import dev.pgroup.core.internal.Pruner;
+import dev.pgroup.core.internal.SpecDirectory;
 import dev.pgroup.core.internal.definition.Names;
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.Runit;

@@ -1,5 +1,6 @@
 package dev.pgroup.core;
 
+import dev.pgroup.core.internal.definition.TomlText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

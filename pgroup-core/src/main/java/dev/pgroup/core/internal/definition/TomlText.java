@@ -1,15 +1,15 @@
-package dev.pgroup.core;
+package dev.pgroup.core.internal.definition;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** TOML 1.0 literals for the {@code group.toml} a {@link GroupSpec} renders: any string, escaped. */
-final class TomlText {
+/** TOML 1.0 literals for the {@code group.toml} a {@code GroupSpec} renders: any string, escaped. */
+public final class TomlText {
     private TomlText() {}
 
     /** A basic string: quotes, backslashes and every control character escaped. */
-    static String string(String s) {
+    public static String string(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -34,12 +34,12 @@ final class TomlText {
         return out.append('"').toString();
     }
 
-    static String array(List<String> values) {
+    public static String array(List<String> values) {
         return values.stream().map(TomlText::string).collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** Keys quoted too: an invalid variable name reaches the parser, which names it. */
-    static String inlineTable(Map<String, String> entries) {
+    public static String inlineTable(Map<String, String> entries) {
         return entries.entrySet().stream()
                 .map(e -> string(e.getKey()) + " = " + string(e.getValue()))
                 .collect(Collectors.joining(", ", "{ ", " }"));

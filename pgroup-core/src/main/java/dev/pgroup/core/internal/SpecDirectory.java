@@ -1,5 +1,8 @@
-package dev.pgroup.core;
+package dev.pgroup.core.internal;
 
+import dev.pgroup.core.DefinitionException;
+import dev.pgroup.core.GroupSpec;
+import dev.pgroup.core.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +15,11 @@ import java.util.stream.Stream;
  * The private temp dir a {@link GroupSpec} is rendered into for one create: the engine then reads it
  * as it reads any definition dir, so a spec gets the very checks and errors of {@code group.toml}.
  */
-final class SpecDirectory {
+public final class SpecDirectory {
     private SpecDirectory() {}
 
     /** Runs {@code create} on a dir holding the spec's {@code group.toml}, and deletes the dir after it. */
-    static <T> T withDefinition(GroupSpec spec, Function<Path, T> create) {
+    public static <T> T withDefinition(GroupSpec spec, Function<Path, T> create) {
         Path dir;
         try {
             // 0700: nobody else may swap the definition between write and read.
