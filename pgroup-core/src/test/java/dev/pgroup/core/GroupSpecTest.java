@@ -86,6 +86,19 @@ class GroupSpecTest {
     }
 
     @Test
+    void controlCharactersAndUnicodeSurviveTheRenderedToml(@TempDir Path tmp) throws IOException {
+        String odd = "a\u0001b\u007fc\r\n\f\b é ✓ \"\"\" ''' \\u0041";
+        GroupSpec spec = GroupSpec.named("odd")
+                .process("x", p -> p.command("sh", "-c", odd).env("ODD", odd));
+        Files.writeString(tmp.resolve("group.toml"), spec.toToml());
+
+        GroupDefinition parsed = DefinitionParser.parse(tmp, null);
+
+        assertThat(parsed.process("x").orElseThrow().command()).containsExactly("sh", "-c", odd);
+        assertThat(parsed.process("x").orElseThrow().env()).containsEntry("ODD", odd);
+    }
+
+    @Test
     void anInvalidGroupProcessOrPortNameFailsInTheBuilderWithTheParsersRule() {
         assertThatThrownBy(() -> GroupSpec.named("Cache"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -84,6 +84,7 @@ public final class PGroupExtension
         Map<String, String> names = new HashMap<>();
         inScope(context).forEach(g -> names.put(g.name(), g.declaration()));
         for (WithGroup w : declared) {
+            checkDeclaration(context, w);
             String other = names.putIfAbsent(nameOf(w), declaration(w));
             if (other != null) {
                 throw new ExtensionConfigurationException("two groups named '" + nameOf(w) + "' in scope of "
@@ -122,7 +123,6 @@ public final class PGroupExtension
     }
 
     private static Group createFromDir(ExtensionContext context, PGroupEngine engine, WithGroup w) {
-        checkDeclaration(context, w);
         Path dir = Path.of(w.value()).toAbsolutePath().normalize();
         String where = declaration(w) + " of " + testName(context) + " (" + dir + ")";
         if (!java.nio.file.Files.isDirectory(dir)) {
@@ -139,7 +139,6 @@ public final class PGroupExtension
     }
 
     private static Group createFromSpec(ExtensionContext context, PGroupEngine engine, WithGroup w) {
-        checkDeclaration(context, w);
         String where = declaration(w) + " of " + testName(context);
         GroupSpec spec;
         try {
@@ -156,6 +155,7 @@ public final class PGroupExtension
         }
     }
 
+    /** Before anything is created: a declaration must say where its definition comes from, once. */
     private static void checkDeclaration(ExtensionContext context, WithGroup w) {
         if (w.value().isEmpty() == w.spec().isEmpty()) {
             throw new ExtensionConfigurationException(declaration(w) + " of " + testName(context)

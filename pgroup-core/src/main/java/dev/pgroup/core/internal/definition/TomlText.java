@@ -34,11 +34,12 @@ public final class TomlText {
         return out.append('"').toString();
     }
 
+    /** An array of basic strings. */
     public static String array(List<String> values) {
         return values.stream().map(TomlText::string).collect(Collectors.joining(", ", "[", "]"));
     }
 
-    /** Keys quoted too: an invalid variable name reaches the parser, which names it. */
+    /** An inline table of strings. Keys quoted too: an invalid variable name reaches the parser, which names it. */
     public static String inlineTable(Map<String, String> entries) {
         return entries.entrySet().stream()
                 .map(e -> string(e.getKey()) + " = " + string(e.getValue()))
