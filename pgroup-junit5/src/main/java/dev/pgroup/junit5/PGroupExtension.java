@@ -129,13 +129,7 @@ public final class PGroupExtension
             throw new ExtensionConfigurationException(where + ": no such directory; the path is relative to the"
                     + " working directory " + Path.of("").toAbsolutePath() + " (the module dir under Maven)");
         }
-        try {
-            return engine.create(dir);
-        } catch (DefinitionException e) {
-            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
-        } catch (PGroupException e) {
-            throw new PGroupException(where + ": cannot create the group: " + e.getMessage(), e);
-        }
+        return create(where, () -> engine.create(dir));
     }
 
     private static Group createFromSpec(ExtensionContext context, PGroupEngine engine, WithGroup w) {
@@ -146,8 +140,17 @@ public final class PGroupExtension
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
         }
+        GroupSpec found = spec;
+        return create(where, () -> engine.create(found));
+    }
+
+    /**
+     * Creates a group, saying which declaration of which test it is for: a bad definition is a
+     * configuration error of the test, anything else the engine's failure.
+     */
+    private static Group create(String where, java.util.function.Supplier<Group> create) {
         try {
-            return engine.create(spec);
+            return create.get();
         } catch (DefinitionException e) {
             throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
         } catch (PGroupException e) {
