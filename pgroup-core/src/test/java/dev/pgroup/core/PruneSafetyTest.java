@@ -219,6 +219,35 @@ class PruneSafetyTest {
     }
 
     @Test
+    void pruneWithAnotherDatabaseLeavesAStoppedGroupOfALiveDatabaseAlone() throws Exception {
+        Path databaseA = tmp.resolve("db-a").resolve("pgroup.db");
+        Path groupDir;
+        try (PGroupEngine a = engine("db-a");
+                PGroupEngine b = engine("db-b")) {
+            Group group = a.create(TestEngines.definition("redis-single"));
+            group.start(Duration.ofSeconds(30));
+            group.stop(); // kept, e.g. for the logs of a failed test
+            groupDir = group.directory();
+            backdate(groupDir.resolve(".pgroup")); // old enough that no create is in progress
+
+            PruneReport report = b.prune();
+
+            assertThat(report.actions())
+                    .containsExactly("left " + groupDir + " alone: it is a group of the database "
+                            + databaseA.toAbsolutePath().normalize() + ", whose prune decides about it");
+            assertThat(groupDir.resolve(".logs/redis/current")).exists();
+        }
+        // Once that database is gone, nothing else would ever clean the dir: prune deletes it.
+        Files.delete(databaseA);
+        try (PGroupEngine b = engine("db-b")) {
+            PruneReport report = b.prune();
+
+            assertThat(report.actions()).containsExactly("deleted " + groupDir + ": no group of that id is registered");
+            assertThat(groupDir).doesNotExist();
+        }
+    }
+
+    @Test
     void aRunningDetachedGroupWhoseDirWasDeletedIsStoppedBeforeItsPortsAreReleased() throws Exception {
         runningGroupWhoseDirWasDeleted(true);
     }

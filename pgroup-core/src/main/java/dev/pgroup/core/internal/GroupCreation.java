@@ -96,6 +96,8 @@ public final class GroupCreation {
         try {
             ticket.checkpoint();
             Files.createDirectory(layout.stateDir());
+            Files.writeString(
+                    layout.databaseRecord(), database.file().toAbsolutePath().normalize() + "\n");
             if (options.detached()) {
                 Files.createFile(layout.detachedMarker());
             }

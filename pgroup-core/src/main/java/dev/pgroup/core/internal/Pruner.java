@@ -30,8 +30,9 @@ import java.util.Set;
  * nothing that is not provably pgroup's (DESIGN.md, "Trust boundaries"): a directory is deleted only
  * when its name is a group id, it holds pgroup's own state files, it is this user's and no symlink
  * is on the way; a group whose runsvdir runs, verified by pid, start time, uid and command line, is
- * never deleted for want of a registry row, since another database may own it. Everything else is
- * reported and left alone.
+ * never deleted for want of a registry row, since another database may own it; nor is a stopped
+ * group that records another database which still exists (a group kept for its logs is that
+ * database's to delete). Everything else is reported and left alone.
  */
 public final class Pruner {
     /** A create in progress has made its dir but may not have registered it yet. */
@@ -206,9 +207,37 @@ public final class Pruner {
                     + runsvdir.get().pid() + ") runs, so it is a live group of another database");
             return;
         }
+        Optional<Path> otherDatabase = otherLiveDatabase(layout);
+        if (otherDatabase.isPresent()) {
+            actions.add("left " + dir + " alone: it is a group of the database " + otherDatabase.get()
+                    + ", whose prune decides about it");
+            return;
+        }
         new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
         deleteQuietly(dir);
         actions.add("deleted " + dir + ": no group of that id is registered");
+    }
+
+    /**
+     * The database that registered the group in {@code layout}, when it is not ours and still
+     * exists. A group dir made before groups recorded their database, or one whose database is
+     * gone, has none: nothing else will ever clean it.
+     */
+    private Optional<Path> otherLiveDatabase(GroupLayout layout) {
+        Path record = layout.databaseRecord();
+        if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            Path recorded = Path.of(Files.readString(record).strip());
+            Path ours = leases.database().toAbsolutePath().normalize();
+            if (!recorded.isAbsolute() || recorded.normalize().equals(ours) || !Files.exists(recorded)) {
+                return Optional.empty();
+            }
+            return Optional.of(recorded.normalize());
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean isYoung(GroupLayout layout) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * &lt;group dir&gt;/.pgroup/watchdog.pid                 pid, start time and subreaper flag of its watchdog
  * &lt;group dir&gt;/.pgroup/start.lock                   held (FileChannel.lock) while a start runs
  * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
+ * &lt;group dir&gt;/.pgroup/database                   the path of the database that registered the group
  * &lt;group dir&gt;/.pgroup/listen.pl                    the socket passing launcher
  * &lt;group dir&gt;/.pgroup/ready-check.pl               tcp, http and log checks of the check scripts
  * &lt;group dir&gt;/.pgroup/&lt;process&gt;.listening        pid of a launcher whose sockets all listen
@@ -49,6 +50,15 @@ public record GroupLayout(Path directory) {
     /** Locked by the JVM starting the group, so that one start runs at a time, across JVMs. */
     public Path startLock() {
         return stateDir().resolve("start.lock");
+    }
+
+    /**
+     * The absolute path of the database that registered the group. Prune with another database
+     * leaves a stopped group alone while that database exists: its own prune decides (a kept
+     * group's logs are not another database's to delete).
+     */
+    public Path databaseRecord() {
+        return stateDir().resolve("database");
     }
 
     /** Present for a detached group, so that opening a group needs no database. */
