@@ -40,9 +40,9 @@ public final class EngineDefaults {
 
     /**
      * {@code $PGROUP_PORT_RANGE} ({@code first-last}), else from 20000 up to just below the
-     * kernel's ephemeral range. Builds or CI jobs that keep their port databases apart (each its
-     * own {@code PGROUP_DATABASE}) give each a range of its own, so that two databases never lease
-     * the same port.
+     * kernel's ephemeral range. Databases of one user never lease the same port ({@link
+     * dev.pgroup.core.internal.state.PortClaims}); jobs of different users on one machine give each
+     * a range of its own, since only the probe-bind keeps them apart.
      *
      * @throws dev.pgroup.core.PGroupException when the variable is not a range within 1024-65535
      */

@@ -130,7 +130,7 @@ public final class GroupRegistry {
     /** Forgets a group and releases its port leases, in one transaction. */
     public void remove(String id) {
         database.write("release the ports of group " + id, c -> {
-            int leases = PortLeases.deleteLeases(c, id);
+            int leases = PortLeases.deleteLeases(c, database, id);
             try (PreparedStatement group = c.prepareStatement("DELETE FROM groups WHERE id = ?")) {
                 group.setString(1, id);
                 return leases + group.executeUpdate();

@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Port leases in the {@link StateDatabase}. All ports of a group are leased in one transaction. A
  * lease records its owner (lock file, pid and start time) so that leases of a dead owner can be
  * reclaimed, and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
+ * Every lease is also claimed in the user's {@link PortClaims}, so that another database of the
+ * user never leases it too.
  */
 public final class PortLeases {
 
@@ -58,62 +60,101 @@ public final class PortLeases {
             return List.of();
         }
         Path ownersDir = OwnerLock.ownersDir(database.file());
+        PortClaims claims = PortClaims.forDatabase(database.file());
         return database.write("lease " + count + " port(s) for group " + groupId, connection -> {
-            Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection, ownersDir);
-            int leasedToOthers = taken.size();
-            int heldByOtherPrograms = 0;
-            List<Lease> leases = new ArrayList<>();
-            int span = lastPort - firstPort + 1;
-            int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, owner_lock, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
-                    for (String name : e.getValue()) {
-                        int port = -1;
-                        for (int tried = 0; tried < span && port < 0; tried++, candidate++) {
-                            if (candidate > lastPort) {
-                                candidate = firstPort;
-                            }
-                            if (!taken.contains(candidate)) {
-                                if (isBindable(candidate)) {
-                                    port = candidate;
-                                } else {
-                                    // Counted once: it joins taken, so the search skips it from now on.
-                                    taken.add(candidate);
-                                    heldByOtherPrograms++;
-                                }
-                            }
-                        }
-                        if (port < 0) {
-                            throw new PGroupException(
-                                    noFreePort(groupId, count, leases.size(), leasedToOthers, heldByOtherPrograms));
-                        }
-                        taken.add(port);
-                        insert.setInt(1, port);
-                        insert.setString(2, groupId);
-                        insert.setString(3, e.getKey());
-                        insert.setString(4, name);
-                        insert.setLong(5, owner.pid());
-                        insert.setLong(6, owner.startMillis());
-                        insert.setString(7, owner.lockName());
-                        insert.setLong(8, System.currentTimeMillis());
-                        insert.addBatch();
-                        leases.add(new Lease(e.getKey(), name, port));
-                    }
+            try (PortClaims.Session session = claims.open()) {
+                List<Integer> claimed = new ArrayList<>();
+                try {
+                    return lease(connection, session, claimed, ownersDir, groupId, owner, wanted, count);
+                } catch (SQLException | RuntimeException e) {
+                    session.release(groupId, claimed); // the transaction rolls the leases back
+                    throw e;
                 }
-                insert.executeBatch();
             }
-            return leases;
         });
     }
 
+    private List<Lease> lease(
+            Connection connection,
+            PortClaims.Session session,
+            List<Integer> claimed,
+            Path ownersDir,
+            String groupId,
+            Owner owner,
+            Map<String, List<String>> wanted,
+            int count)
+            throws SQLException {
+        Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection, ownersDir, session);
+        int leasedToOthers = taken.size();
+        int heldByOtherPrograms = 0;
+        int claimedByOtherDatabases = 0;
+        List<Lease> leases = new ArrayList<>();
+        int span = lastPort - firstPort + 1;
+        int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, owner_lock, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
+                for (String name : e.getValue()) {
+                    int port = -1;
+                    for (int tried = 0; tried < span && port < 0; tried++, candidate++) {
+                        if (candidate > lastPort) {
+                            candidate = firstPort;
+                        }
+                        if (!taken.contains(candidate)) {
+                            if (!isBindable(candidate)) {
+                                // Counted once: it joins taken, so the search skips it from now on.
+                                taken.add(candidate);
+                                heldByOtherPrograms++;
+                            } else if (session.claim(candidate, groupId).isPresent()) {
+                                taken.add(candidate);
+                                claimedByOtherDatabases++;
+                            } else {
+                                claimed.add(candidate);
+                                port = candidate;
+                            }
+                        }
+                    }
+                    if (port < 0) {
+                        throw new PGroupException(noFreePort(
+                                groupId,
+                                count,
+                                leases.size(),
+                                leasedToOthers,
+                                heldByOtherPrograms,
+                                claimedByOtherDatabases));
+                    }
+                    taken.add(port);
+                    insert.setInt(1, port);
+                    insert.setString(2, groupId);
+                    insert.setString(3, e.getKey());
+                    insert.setString(4, name);
+                    insert.setLong(5, owner.pid());
+                    insert.setLong(6, owner.startMillis());
+                    insert.setString(7, owner.lockName());
+                    insert.setLong(8, System.currentTimeMillis());
+                    insert.addBatch();
+                    leases.add(new Lease(e.getKey(), name, port));
+                }
+            }
+            insert.executeBatch();
+        }
+        return leases;
+    }
+
     /** Says where every port of the range went, so that the numbers add up to the range's size. */
-    private String noFreePort(String groupId, int wanted, int found, int leasedToOthers, int heldByOtherPrograms) {
+    private String noFreePort(
+            String groupId,
+            int wanted,
+            int found,
+            int leasedToOthers,
+            int heldByOtherPrograms,
+            int claimedByOtherDatabases) {
         int span = lastPort - firstPort + 1;
         return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
                 + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
-                + database.file() + ", " + are(heldByOtherPrograms) + " in use by other programs, and the "
+                + database.file() + ", " + are(heldByOtherPrograms) + " in use by other programs, "
+                + are(claimedByOtherDatabases) + " leased in other databases of yours, and the "
                 + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"
                 + " cleans up after dead owners) or widen the port range";
     }
@@ -124,17 +165,35 @@ public final class PortLeases {
 
     /** Releases every lease of a group. Releasing a group with no leases is fine. */
     public int release(String groupId) {
-        return database.write("release the ports of group " + groupId, connection -> deleteLeases(connection, groupId));
+        return database.write(
+                "release the ports of group " + groupId, connection -> deleteLeases(connection, database, groupId));
     }
 
     /**
      * Deletes every lease of a group in the caller's transaction: the one place a group's leases
      * are released, by {@link #release} and by {@link GroupRegistry#remove} with the group's row.
      */
-    static int deleteLeases(Connection connection, String groupId) throws SQLException {
+    static int deleteLeases(Connection connection, StateDatabase database, String groupId) throws SQLException {
+        List<Integer> ports = new ArrayList<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT port FROM leases WHERE group_id = ?")) {
+            q.setString(1, groupId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    ports.add(rs.getInt(1));
+                }
+            }
+        }
+        if (ports.isEmpty()) {
+            return 0;
+        }
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE group_id = ?")) {
             delete.setString(1, groupId);
-            return delete.executeUpdate();
+            int deleted = delete.executeUpdate();
+            try (PortClaims.Session session =
+                    PortClaims.forDatabase(database.file()).open()) {
+                session.release(groupId, ports);
+            }
+            return deleted;
         }
     }
 
@@ -179,15 +238,24 @@ public final class PortLeases {
     public Map<String, Integer> releaseUnregistered() {
         return database.write("release the leases of unknown groups", connection -> {
             Map<String, Integer> released = new java.util.TreeMap<>();
+            Map<String, List<Integer>> ports = new HashMap<>();
             try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT group_id, COUNT(*) FROM leases"
-                            + " WHERE group_id NOT IN (SELECT id FROM groups) GROUP BY group_id")) {
+                    ResultSet rs = s.executeQuery(
+                            "SELECT group_id, port FROM leases WHERE group_id NOT IN (SELECT id FROM groups)")) {
                 while (rs.next()) {
-                    released.put(rs.getString(1), rs.getInt(2));
+                    released.merge(rs.getString(1), 1, Integer::sum);
+                    ports.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(rs.getInt(2));
                 }
             }
-            try (Statement s = connection.createStatement()) {
-                s.executeUpdate("DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups)");
+            if (!ports.isEmpty()) {
+                try (Statement s = connection.createStatement()) {
+                    s.executeUpdate("DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups)");
+                }
+                try (PortClaims.Session session =
+                        PortClaims.forDatabase(database.file()).open()) {
+                    ports.forEach(session::release);
+                }
             }
             return released;
         });
@@ -197,17 +265,22 @@ public final class PortLeases {
      * Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim),
      * and so are the lock files of those owners.
      */
-    private static Set<Integer> leasedPortsReclaimingDeadOwners(Connection connection, Path ownersDir)
-            throws SQLException {
+    private static Set<Integer> leasedPortsReclaimingDeadOwners(
+            Connection connection, Path ownersDir, PortClaims.Session claims) throws SQLException {
         Set<Integer> taken = new HashSet<>();
         Map<Owner, Boolean> deadByOwner = new HashMap<>();
         List<Integer> reclaim = new ArrayList<>();
+        Map<String, List<Integer>> reclaimByGroup = new HashMap<>();
         try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT port, owner_pid, owner_start, owner_lock FROM leases")) {
+                ResultSet rs =
+                        s.executeQuery("SELECT port, owner_pid, owner_start, owner_lock, group_id FROM leases")) {
             while (rs.next()) {
                 Owner owner = Owner.of(rs.getLong(2), rs.getLong(3), rs.getString(4), ownersDir);
                 if (deadByOwner.computeIfAbsent(owner, Owner::isDead)) {
                     reclaim.add(rs.getInt(1));
+                    reclaimByGroup
+                            .computeIfAbsent(rs.getString(5), k -> new ArrayList<>())
+                            .add(rs.getInt(1));
                 } else {
                     taken.add(rs.getInt(1));
                 }
@@ -221,6 +294,7 @@ public final class PortLeases {
                 }
                 delete.executeBatch();
             }
+            reclaimByGroup.forEach(claims::release);
             deadByOwner.forEach((owner, dead) -> {
                 if (dead && owner.lock() != null) {
                     OwnerLock.deleteIfDead(owner.lock());

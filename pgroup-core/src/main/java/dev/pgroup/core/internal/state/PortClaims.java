@@ -1,0 +1,242 @@
+package dev.pgroup.core.internal.state;
+
+import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.internal.os.FilePermissions;
+import dev.pgroup.core.internal.os.TrustedDirectory;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Keeps two port databases of one user from leasing the same port. A lease is exclusive within its
+ * database; across databases (a build with its own {@code PGROUP_DATABASE}, a test's temp database)
+ * only the probe-bind protected, and it loses while the other group has leased a port but not bound
+ * it yet. So every lease also claims its port in a directory all the user's databases share: one
+ * file per port, {@code <claims dir>/<port>}, naming the database and the group.
+ *
+ * <p>A claim outlives the JVM that made it (a detached group's ports stay leased), so a claim
+ * counts only while the database it names still leases that port to that group, or while it is
+ * young enough that the lease may not be committed yet ({@link #PENDING}); otherwise it is stale and
+ * the next claimer takes it over. Claiming and releasing happen under a lock file in the
+ * claims dir, held for the few file operations of one lease, so that two claimers never both take
+ * over the same stale claim. Users other than this one are still kept off only by the probe-bind.
+ */
+public final class PortClaims {
+    private static final String LOCK_FILE = ".lock";
+    /**
+     * How long a claim counts without its lease: a lease is claimed inside its transaction, which
+     * commits later (a create leases in its registering transaction), and a database reader sees
+     * only committed leases. A lease transaction takes milliseconds; a claim left by a crash
+     * blocks its port for this long at most.
+     */
+    static final java.time.Duration PENDING = java.time.Duration.ofSeconds(60);
+    /**
+     * One holder per JVM at a time: POSIX record locks belong to the process, so a second thread's
+     * {@code FileChannel.lock} would throw, and its {@code close} would drop the first one's lock.
+     */
+    private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
+
+    /** Found once per database and JVM: it checks and creates dirs. */
+    private static final java.util.Map<Path, PortClaims> BY_DATABASE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Path dir;
+    private final Path database;
+
+    /**
+     * @param dir the claims dir, shared by every database of the user
+     * @param database the database whose leases these claims mirror
+     */
+    public PortClaims(Path dir, Path database) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.database = database.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The claims dir of a user: {@code ~/.pgroup/port-claims}, which every database of the user
+     * finds whatever its own path; next to {@code database} when the home dir cannot hold it (a
+     * container user without a home), which then protects only within that database's dir.
+     */
+    public static PortClaims forDatabase(Path database) {
+        return BY_DATABASE.computeIfAbsent(database.toAbsolutePath().normalize(), PortClaims::locate);
+    }
+
+    private static PortClaims locate(Path database) {
+        Path home = Path.of(System.getProperty("user.home"), ".pgroup");
+        Path dir = home.resolve("port-claims");
+        try {
+            FilePermissions.createPrivateDirectories(dir);
+            if (TrustedDirectory.problem(home).isEmpty()
+                    && TrustedDirectory.problem(dir).isEmpty()) {
+                return new PortClaims(dir, database);
+            }
+        } catch (IOException | RuntimeException e) {
+            // An unusable home: the database's own dir, which the database already requires.
+        }
+        return new PortClaims(database.toAbsolutePath().getParent().resolve("port-claims"), database);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Claims held for one lease transaction; {@link #close} ends it. */
+    public Session open() {
+        return new Session();
+    }
+
+    /** What a claim file says: the database and the group the port is leased to. */
+    record Claim(Path database, String group) {
+        String text() {
+            return database + "\n" + group + "\n";
+        }
+
+        static Optional<Claim> parse(String text) {
+            String[] lines = text.split("\n");
+            if (lines.length < 2 || lines[0].isBlank() || lines[1].isBlank()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Claim(Path.of(lines[0]), lines[1]));
+            } catch (java.nio.file.InvalidPathException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The claims dir locked for this JVM and every other process of the user. */
+    public final class Session implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Session() {
+            IN_THIS_JVM.lock();
+            try {
+                FilePermissions.createPrivateDirectories(dir);
+                TrustedDirectory.check(dir, "port claims dir");
+                channel = FileChannel.open(
+                        dir.resolve(LOCK_FILE),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+                lock = channel.lock();
+            } catch (IOException | RuntimeException e) {
+                IN_THIS_JVM.unlock();
+                throw new PGroupException("cannot lock the port claims dir " + dir + ": " + e, e);
+            }
+        }
+
+        /**
+         * Claims {@code port} for {@code group} of this database, taking over a stale claim.
+         *
+         * @return the database whose live lease holds the port, when it is not ours to claim
+         */
+        public Optional<Path> claim(int port, String group) {
+            Path file = dir.resolve(Integer.toString(port));
+            Claim ours = new Claim(database, group);
+            try {
+                Optional<Claim> existing = read(file);
+                if (existing.isPresent()) {
+                    Claim other = existing.get();
+                    if (!other.database().equals(database) && isLive(other, port, file)) {
+                        return Optional.of(other.database());
+                    }
+                    // Ours (our database does not lease the port, or the caller would not ask) or stale.
+                    Files.delete(file);
+                }
+                Files.writeString(file, ours.text(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return Optional.empty();
+            } catch (FileAlreadyExistsException e) {
+                throw new PGroupException("the port claim " + file + " appeared while the claims dir was locked");
+            } catch (IOException e) {
+                throw new PGroupException("cannot claim port " + port + " in " + dir + ": " + e, e);
+            }
+        }
+
+        /** Drops the claims of {@code group} of this database on {@code ports}; others' are kept. */
+        public void release(String group, Collection<Integer> ports) {
+            Claim ours = new Claim(database, group);
+            for (int port : ports) {
+                Path file = dir.resolve(Integer.toString(port));
+                try {
+                    if (read(file).filter(ours::equals).isPresent()) {
+                        Files.delete(file);
+                    }
+                } catch (IOException e) {
+                    // A claim left behind is stale once the lease is gone: the next claimer takes it over.
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // Closing the channel drops the lock in any case.
+            } finally {
+                IN_THIS_JVM.unlock();
+            }
+        }
+    }
+
+    private static Optional<Claim> read(Path file) throws IOException {
+        try {
+            return Claim.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (java.nio.charset.MalformedInputException e) {
+            return Optional.of(new Claim(Path.of("/unreadable"), "?")); // not ours; stale by its database
+        }
+    }
+
+    /**
+     * Whether the other database still leases {@code port} to the claim's group, or may be about to
+     * commit that lease. It is read read-only and briefly: a missing database, or one that cannot be
+     * read, holds no lease.
+     */
+    private static boolean isLive(Claim claim, int port, Path file) throws IOException {
+        if (!Files.isRegularFile(claim.database(), LinkOption.NOFOLLOW_LINKS)
+                || TrustedDirectory.fileProblem(claim.database()).isPresent()) {
+            return false;
+        }
+        java.time.Instant made =
+                Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+        if (made.isAfter(java.time.Instant.now().minus(PENDING))) {
+            return true;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(2000);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + claim.database(), config.toProperties());
+                PreparedStatement q = c.prepareStatement("SELECT 1 FROM leases WHERE port = ? AND group_id = ?")) {
+            q.setInt(1, port);
+            q.setString(2, claim.group());
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            // Busy past the timeout: it may well hold the port, so the port is skipped. Anything
+            // else (no leases table, not a database) cannot hold it.
+            return e instanceof org.sqlite.SQLiteException s
+                    && (s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_BUSY
+                            || s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_LOCKED);
+        }
+    }
+}
