@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -128,6 +129,38 @@ class StartFailureTest {
         }
         assertThat(failed).as("starts that ran out of space").isPositive();
         assertThat(leftovers.running()).as("left after terminate").isEmpty();
+    }
+
+    @Test
+    void aStartThatRanOutOfSpaceSaysTheDiskIsFull() throws Exception {
+        Path base = smallTmpfs("64k");
+        List<String> messages = new ArrayList<>();
+        try (PGroupEngine engine = TestEngines.engine(base, leftovers.environment());
+                Group group = engine.create(
+                        TestEngines.definition(tmp, SLEEPERS),
+                        CreateOptions.defaults().withDetached(true))) {
+            // A start on a full disk fails in different places (a timeout, a silent exit, a write
+            // error); every such failure must name the disk, whatever the place.
+            for (int pages = 0; pages <= 12; pages++) {
+                fill(base);
+                try (FileChannel filler = FileChannel.open(base.resolve("filler"), StandardOpenOption.WRITE)) {
+                    filler.truncate(Math.max(0, filler.size() - pages * 4096L));
+                }
+
+                Throwable failure = catchThrowable(() -> group.start(Duration.ofSeconds(2)));
+
+                if (failure != null) {
+                    messages.add(failure.getMessage());
+                } else {
+                    group.stop();
+                }
+                Files.delete(base.resolve("filler"));
+            }
+        }
+        assertThat(messages).as("starts that ran out of space").isNotEmpty();
+        assertThat(messages)
+                .allSatisfy(m ->
+                        assertThat(m).contains("the file system of " + base).contains("KiB free"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.StartException;
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.LogTail;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
@@ -51,7 +52,7 @@ public record GroupStart(
         try {
             runsvdir = supervisor.launch(settings.names());
         } catch (IOException e) {
-            throw new PGroupException("cannot start runsvdir for group " + id + ": " + e, e);
+            throw new PGroupException(withDiskNote("cannot start runsvdir for group " + id + ": " + e), e);
         }
         try {
             Map<String, Long> pids =
@@ -76,10 +77,8 @@ public record GroupStart(
         } catch (UncheckedIOException e) {
             // The manifest or a pid file could not be written, e.g. on a full disk: an engine
             // failure with the group's id, not a raw I/O exception.
-            PGroupException failure = new PGroupException(
-                    "cannot start group " + id + ": " + e.getMessage()
-                            + (String.valueOf(e.getCause()).contains("No space left") ? " (the disk is full)" : ""),
-                    e);
+            PGroupException failure =
+                    new PGroupException(withDiskNote("cannot start group " + id + ": " + e.getMessage()), e);
             stopAfterFailure(failure);
             throw failure;
         } catch (RuntimeException | Error e) {
@@ -102,9 +101,16 @@ public record GroupStart(
             log = layout.runsvdirLog();
             tail = LogTail.read(log, Group.LOG_TAIL_LINES);
         }
-        StartException failure = new StartException(id, process, reason, log, tail, cause);
+        StartException failure = new StartException(id, process, withDiskNote(reason), log, tail, cause);
         problems.forEach(failure::addSuppressed);
         return failure;
+    }
+
+    /** A failed start on a full disk says so: what failed often shows only as a timeout. */
+    private String withDiskNote(String message) {
+        return DiskSpace.lowSpaceNote(layout.directory())
+                .map(note -> message + " (" + note + ")")
+                .orElse(message);
     }
 
     private void stopAfterFailure(Throwable failure) {
