@@ -121,7 +121,7 @@ final class UpCommand extends EngineCommand {
             while (group.isRunning()) {
                 never.await(WATCH_MILLIS, TimeUnit.MILLISECONDS);
             }
-            throw new dev.pgroup.core.PGroupException(
+            throw new dev.pgroup.core.model.PGroupException(
                     "group " + group.id() + " stopped by itself (its runsvdir is gone); terminating it");
         } finally {
             try {

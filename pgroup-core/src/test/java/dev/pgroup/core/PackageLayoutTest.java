@@ -99,7 +99,8 @@ class PackageLayoutTest {
                 .that()
                 .resideInAPackage(pkg)
                 .should()
-                .dependOnClassesThat(resideInAPackage("dev.pgroup..").and(not(resideInAnyPackage(ok.toArray(String[]::new)))))
+                .dependOnClassesThat(
+                        resideInAPackage("dev.pgroup..").and(not(resideInAnyPackage(ok.toArray(String[]::new)))))
                 .because("packages.md lists what " + pkg + " may use: " + String.join(", ", allowed));
     }
 }

@@ -1,12 +1,12 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.GroupInfo;
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Supervisor;
 import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.model.GroupInfo;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
