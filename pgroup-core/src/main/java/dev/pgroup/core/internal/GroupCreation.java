@@ -35,29 +35,18 @@ import java.util.concurrent.CompletableFuture;
  * Creates one group: a fresh directory with the rendered templates and runit service dirs, leased
  * ports and a manifest. On any failure, and on a JVM shutdown halfway (see {@link
  * UnfinishedCreates}), everything is rolled back: no directory, no registry row, no lease.
+ *
+ * @param environment the environment pgroup runs in: runit and the programs are looked for on its PATH
  */
-public final class GroupCreation {
-    private final Path baseDir;
-    private final Map<String, String> environment;
-    private final StateDatabase database;
-    private final PortLeases leases;
-    private final GroupRegistry registry;
+public record GroupCreation(
+        Path baseDir,
+        Map<String, String> environment,
+        StateDatabase database,
+        PortLeases leases,
+        GroupRegistry registry) {
 
     /** What a finished create made, for the engine to open as a {@code Group}. */
     public record Created(String id, String name, GroupLayout layout, Runit runit, boolean detached) {}
-
-    public GroupCreation(
-            Path baseDir,
-            Map<String, String> environment,
-            StateDatabase database,
-            PortLeases leases,
-            GroupRegistry registry) {
-        this.baseDir = baseDir;
-        this.environment = environment;
-        this.database = database;
-        this.leases = leases;
-        this.registry = registry;
-    }
 
     /**
      * Creates the group of {@code definitionDir/group.toml}. The definition is parsed before runit
