@@ -1,9 +1,9 @@
 import dev.pgroup.Manifest;
 import dev.pgroup.core.CreateOptions;
-import dev.pgroup.core.DefinitionException;
+import dev.pgroup.core.model.DefinitionException;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.PGroupException;
 import dev.pgroup.core.PruneReport;
 import dev.pgroup.core.internal.UnfinishedCreates;
 import dev.pgroup.core.internal.os.Deadline;

@@ -18,11 +18,8 @@ final class CreateCommand extends EngineCommand {
     @Parameters(paramLabel = "DIR", description = "The group definition directory (holds group.toml).")
     Path definition;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "A group name instead of the one in group.toml.")
-    String name;
-
     @picocli.CommandLine.Mixin
-    ProjectOptions project = new ProjectOptions();
+    CreateArguments create = new CreateArguments();
 
     @Option(
             names = "--detach",
@@ -32,8 +29,7 @@ final class CreateCommand extends EngineCommand {
     @Override
     int run(PGroupEngine engine) {
         // A group owned by this short-lived JVM would count as abandoned the moment it exits.
-        Group group =
-                engine.create(definition, project.applyTo(options(spec, name)).withDetached(true));
+        Group group = engine.create(definition, create.options(spec).withDetached(true));
         out().println(group.id());
         return 0;
     }

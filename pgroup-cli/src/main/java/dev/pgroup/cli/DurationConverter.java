@@ -1,6 +1,6 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.Durations;
+import dev.pgroup.core.model.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -32,19 +32,6 @@ abstract class EngineCommand implements Callable<Integer> {
         return java.util.Optional.empty();
     }
 
-    /**
-     * Create options with {@code --name}; a bad name is a usage error that names the option, not
-     * group.toml.
-     */
-    static dev.pgroup.core.CreateOptions options(CommandSpec spec, String name) {
-        try {
-            return dev.pgroup.core.CreateOptions.defaults().withName(name);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "Invalid value for option '--name': " + e.getMessage());
-        }
-    }
-
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -1,9 +1,9 @@
 package dev.pgroup.cli;
 
 import dev.pgroup.PGroup;
-import dev.pgroup.core.ExportedNames;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
+import dev.pgroup.core.model.ExportedNames;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,6 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.PGroupException;
 import java.io.UncheckedIOException;
 
 /** Turns a failure into the one message a person reads; the engine's messages already say what and where. */

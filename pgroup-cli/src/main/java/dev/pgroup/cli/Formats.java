@@ -1,6 +1,6 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.ProcessState;
+import dev.pgroup.core.model.ProcessState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;

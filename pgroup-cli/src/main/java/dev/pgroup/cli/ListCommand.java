@@ -1,7 +1,7 @@
 package dev.pgroup.cli;
 
-import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
+import dev.pgroup.core.model.GroupInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.pgroup.cli;
 
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,19 +22,14 @@ final class StartCommand extends EngineCommand {
             description = "Wait until every process is ready (what start always does; accepted for scripts).")
     boolean waitReady = true;
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "DURATION",
-            defaultValue = "60s",
-            converter = DurationConverter.class,
-            description = "How long to wait for readiness: 500ms, 30s, 2m, PT1M. Default: ${DEFAULT-VALUE}.")
-    Duration timeout;
+    @picocli.CommandLine.Mixin
+    TimeoutOption timeout = new TimeoutOption();
 
     @Override
     int run(PGroupEngine engine) {
         Group group = engine.open(id);
-        try (Progress ignored = Progress.start(err(), "starting group " + group.id(), timeout)) {
-            group.start(timeout);
+        try (Progress ignored = Progress.start(err(), "starting group " + group.id(), timeout.value())) {
+            group.start(timeout.value());
         }
         return 0;
     }

@@ -1,9 +1,9 @@
 package dev.pgroup.cli;
 
 import dev.pgroup.core.Group;
-import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.ProcessStatus;
+import dev.pgroup.core.model.GroupInfo;
+import dev.pgroup.core.model.ProcessStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

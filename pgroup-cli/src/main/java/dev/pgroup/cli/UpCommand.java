@@ -5,7 +5,6 @@ import dev.pgroup.core.PGroupEngine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -43,19 +41,11 @@ final class UpCommand extends EngineCommand {
                     + " Default in a Maven project: src/it/pgroup.")
     Path definition;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "A group name instead of the one in group.toml.")
-    String name;
+    @picocli.CommandLine.Mixin
+    CreateArguments create = new CreateArguments();
 
     @picocli.CommandLine.Mixin
-    ProjectOptions project = new ProjectOptions();
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "DURATION",
-            defaultValue = "60s",
-            converter = DurationConverter.class,
-            description = "How long to wait for readiness. Default: ${DEFAULT-VALUE}.")
-    Duration timeout;
+    TimeoutOption timeout = new TimeoutOption();
 
     /** In a Maven project the group goes where the project's tests look: PGroup.current() reads target/pgroup. */
     @Override
@@ -82,7 +72,7 @@ final class UpCommand extends EngineCommand {
             dir = PROJECT_DEFINITION;
         }
         // Owned by this JVM, not detached: if it is SIGKILLed, its leases count as a dead owner's.
-        Group group = engine.create(dir, project.applyTo(options(spec, name)));
+        Group group = engine.create(dir, create.options(spec));
         Thread worker = Thread.currentThread();
         AtomicBoolean cleaned = new AtomicBoolean();
         Runnable cleanup = () -> {
@@ -107,8 +97,8 @@ final class UpCommand extends EngineCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean shuttingDown = false;
         try {
-            try (Progress ignored = Progress.start(err, "starting group " + group.id(), timeout)) {
-                group.start(timeout);
+            try (Progress ignored = Progress.start(err, "starting group " + group.id(), timeout.value())) {
+                group.start(timeout.value());
             }
             out.println("id=" + group.id());
             for (Map.Entry<String, Map<String, Integer>> p : group.ports().entrySet()) {
@@ -121,7 +111,7 @@ final class UpCommand extends EngineCommand {
             while (group.isRunning()) {
                 never.await(WATCH_MILLIS, TimeUnit.MILLISECONDS);
             }
-            throw new dev.pgroup.core.PGroupException(
+            throw new dev.pgroup.core.model.PGroupException(
                     "group " + group.id() + " stopped by itself (its runsvdir is gone); terminating it");
         } finally {
             try {

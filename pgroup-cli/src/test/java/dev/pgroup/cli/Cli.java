@@ -1,8 +1,8 @@
 package dev.pgroup.cli;
 
 import dev.pgroup.core.Group;
-import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
+import dev.pgroup.core.model.GroupInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.pgroup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.core.Group;
-import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.ProcessState;
-import dev.pgroup.core.ProcessStatus;
+import dev.pgroup.core.model.GroupInfo;
+import dev.pgroup.core.model.ProcessState;
+import dev.pgroup.core.model.ProcessStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -13,6 +13,9 @@ import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.StartLock;
 import dev.pgroup.core.internal.runit.Supervisor;
 import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.ProcessStatus;
+import dev.pgroup.core.model.StartException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,7 @@ import java.util.Map;
  */
 public final class Group implements AutoCloseable {
     /** Lines of a process's log shown in an error. */
-    public static final int LOG_TAIL_LINES = 20;
+    public static final int LOG_TAIL_LINES = LogTail.ERROR_LINES;
 
     /** The stop_timeout of each process is in the files; a group without them gets this. */
     private static final Duration FILELESS_STOP_TIMEOUT = Duration.ofSeconds(5);

@@ -2,6 +2,7 @@ package dev.pgroup.core;
 
 import dev.pgroup.core.internal.definition.Names;
 import dev.pgroup.core.internal.definition.TomlText;
+import dev.pgroup.core.model.DefinitionException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

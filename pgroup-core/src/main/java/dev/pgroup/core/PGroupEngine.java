@@ -4,14 +4,17 @@ import dev.pgroup.Manifest;
 import dev.pgroup.core.internal.EngineDefaults;
 import dev.pgroup.core.internal.GroupCreation;
 import dev.pgroup.core.internal.GroupFinder;
+import dev.pgroup.core.internal.GroupPlanner;
 import dev.pgroup.core.internal.Pruner;
-import dev.pgroup.core.internal.SpecDirectory;
 import dev.pgroup.core.internal.definition.Names;
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.state.GroupRegistry;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.internal.state.StateDatabase;
+import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.GroupInfo;
+import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,8 +81,13 @@ public final class PGroupEngine implements AutoCloseable {
      */
     public Group create(Path definitionDir, CreateOptions options) {
         Objects.requireNonNull(definitionDir, "definitionDir");
-        GroupCreation.Created c =
-                new GroupCreation(baseDir, environment, database, leases, registry).create(definitionDir, options);
+        GroupCreation.Created c = new GroupCreation(baseDir, environment, database, leases, registry)
+                .create(
+                        definitionDir,
+                        options.name(),
+                        options.detached(),
+                        new GroupPlanner.ProjectPaths(
+                                options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
         return new Group(registry, environment, c.id(), c.name(), c.layout(), c.runit(), c.detached());
     }
 

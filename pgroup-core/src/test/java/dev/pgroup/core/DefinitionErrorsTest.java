@@ -3,6 +3,8 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgroup.core.internal.definition.DefinitionParser;
 import dev.pgroup.core.internal.definition.GroupDefinition;
+import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.model.GroupInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;

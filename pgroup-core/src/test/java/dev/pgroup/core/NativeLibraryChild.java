@@ -1,5 +1,6 @@
 package dev.pgroup.core;
 
+import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -6,6 +6,7 @@ import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.SupervisedState;
 import dev.pgroup.core.internal.state.PortLeases;
+import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

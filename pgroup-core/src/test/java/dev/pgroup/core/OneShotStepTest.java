@@ -3,6 +3,9 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.model.ProcessState;
+import dev.pgroup.core.model.ProcessStatus;
+import dev.pgroup.core.model.StartException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -7,6 +7,7 @@ import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.SupervisedState;
+import dev.pgroup.core.model.ProcessState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

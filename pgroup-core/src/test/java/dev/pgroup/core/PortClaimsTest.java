@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.PortLeases;
+import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

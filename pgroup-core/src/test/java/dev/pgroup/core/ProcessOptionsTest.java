@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.runit.SupervisedState;
+import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.ProcessState;
+import dev.pgroup.core.model.ProcessStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,8 @@ import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.PortLeases;
+import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.ProcessState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

@@ -3,6 +3,7 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.PGroup;
+import dev.pgroup.core.model.ProcessState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

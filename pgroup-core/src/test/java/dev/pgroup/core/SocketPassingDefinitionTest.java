@@ -2,6 +2,7 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;

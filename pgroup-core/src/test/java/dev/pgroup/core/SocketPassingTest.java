@@ -3,6 +3,8 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.model.ProcessState;
+import dev.pgroup.core.model.StartException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

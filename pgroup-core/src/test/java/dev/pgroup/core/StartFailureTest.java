@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.ProcessState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.ProcessState;
+import dev.pgroup.core.model.StartException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

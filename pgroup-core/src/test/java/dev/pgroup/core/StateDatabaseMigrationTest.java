@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.PortLeases;
+import dev.pgroup.core.model.GroupInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,11 +1,11 @@
 package dev.pgroup.junit5;
 
 import dev.pgroup.PGroup;
-import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.Group;
 import dev.pgroup.core.GroupSpec;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.PGroupException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.pgroup.junit5;
 
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.PGroupException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -2,8 +2,8 @@ package dev.pgroup.junit5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
+import dev.pgroup.core.model.GroupInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

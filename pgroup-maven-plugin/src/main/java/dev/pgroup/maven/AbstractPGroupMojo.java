@@ -1,9 +1,9 @@
 package dev.pgroup.maven;
 
-import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.PGroupException;
-import dev.pgroup.core.StartException;
+import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.StartException;
 import java.io.File;
 import java.nio.file.Path;
 import org.apache.maven.execution.MavenSession;

@@ -2,8 +2,8 @@ package dev.pgroup.maven;
 
 import dev.pgroup.core.CreateOptions;
 import dev.pgroup.core.Group;
-import dev.pgroup.core.GroupInfo;
 import dev.pgroup.core.PGroupEngine;
+import dev.pgroup.core.model.GroupInfo;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

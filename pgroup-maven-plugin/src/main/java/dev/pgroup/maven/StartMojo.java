@@ -1,8 +1,8 @@
 package dev.pgroup.maven;
 
-import dev.pgroup.core.Durations;
 import dev.pgroup.core.Group;
-import dev.pgroup.core.StartException;
+import dev.pgroup.core.model.Durations;
+import dev.pgroup.core.model.StartException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

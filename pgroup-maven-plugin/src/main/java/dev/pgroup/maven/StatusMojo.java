@@ -2,7 +2,7 @@ package dev.pgroup.maven;
 
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.ProcessStatus;
+import dev.pgroup.core.model.ProcessStatus;
 import java.util.List;
 import java.util.Optional;
 import javax.inject.Inject;

@@ -44,7 +44,7 @@ public final class EngineDefaults {
      * dev.pgroup.core.internal.state.PortClaims}); jobs of different users on one machine give each
      * a range of its own, since only the probe-bind keeps them apart.
      *
-     * @throws dev.pgroup.core.PGroupException when the variable is not a range within 1024-65535
+     * @throws dev.pgroup.core.model.PGroupException when the variable is not a range within 1024-65535
      */
     public static int[] portRange(Map<String, String> env) {
         String range = env.get("PGROUP_PORT_RANGE");
@@ -60,7 +60,7 @@ public final class EngineDefaults {
                 return new int[] {first, last};
             }
         }
-        throw new dev.pgroup.core.PGroupException(
+        throw new dev.pgroup.core.model.PGroupException(
                 "PGROUP_PORT_RANGE='" + range + "' must be a range of ports within 1024-65535, e.g. 20000-24999");
     }
 }

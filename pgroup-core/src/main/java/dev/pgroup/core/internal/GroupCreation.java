@@ -1,8 +1,6 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.CreateOptions;
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.definition.DefinitionParser;
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.GroupIds;
@@ -20,6 +18,7 @@ import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.OwnerLock;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.internal.state.StateDatabase;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,40 +35,33 @@ import java.util.concurrent.CompletableFuture;
  * Creates one group: a fresh directory with the rendered templates and runit service dirs, leased
  * ports and a manifest. On any failure, and on a JVM shutdown halfway (see {@link
  * UnfinishedCreates}), everything is rolled back: no directory, no registry row, no lease.
+ *
+ * @param environment the environment pgroup runs in: runit and the programs are looked for on its PATH
  */
-public final class GroupCreation {
-    private final Path baseDir;
-    private final Map<String, String> environment;
-    private final StateDatabase database;
-    private final PortLeases leases;
-    private final GroupRegistry registry;
+public record GroupCreation(
+        Path baseDir,
+        Map<String, String> environment,
+        StateDatabase database,
+        PortLeases leases,
+        GroupRegistry registry) {
 
     /** What a finished create made, for the engine to open as a {@code Group}. */
     public record Created(String id, String name, GroupLayout layout, Runit runit, boolean detached) {}
 
-    public GroupCreation(
-            Path baseDir,
-            Map<String, String> environment,
-            StateDatabase database,
-            PortLeases leases,
-            GroupRegistry registry) {
-        this.baseDir = baseDir;
-        this.environment = environment;
-        this.database = database;
-        this.leases = leases;
-        this.registry = registry;
-    }
-
     /**
      * Creates the group of {@code definitionDir/group.toml}. The definition is parsed before runit
      * is looked for, so that a definition error needs no runit to be reported.
+     *
+     * @param name a group name instead of the definition's, or null (the create options' name)
+     * @param detached whether the group outlives this JVM
+     * @param project the paths of the project the group serves
      */
-    public Created create(Path definitionDir, CreateOptions options) {
+    public Created create(Path definitionDir, String name, boolean detached, GroupPlanner.ProjectPaths project) {
         // The first database use of a JVM loads SQLite (~100 ms); let it overlap the TOML parse.
         CompletableFuture<Void> databaseOpen = CompletableFuture.runAsync(database::warmUp);
         GroupDefinition definition;
         try {
-            definition = DefinitionParser.parse(definitionDir, options.name());
+            definition = DefinitionParser.parse(definitionDir, name);
         } finally {
             databaseOpen.join();
         }
@@ -98,7 +90,7 @@ public final class GroupCreation {
             Files.createDirectory(layout.stateDir());
             Files.writeString(
                     layout.databaseRecord(), database.file().toAbsolutePath().normalize() + "\n");
-            if (options.detached()) {
+            if (detached) {
                 Files.createFile(layout.detachedMarker());
             }
             Map<String, List<String>> wanted = new LinkedHashMap<>();
@@ -106,7 +98,7 @@ public final class GroupCreation {
             // The creating JVM owns the row and the leases until the group is complete, even for a
             // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
             Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
-            Owner owner = options.detached() ? Owner.DETACHED : creator;
+            Owner owner = detached ? Owner.DETACHED : creator;
             ticket.checkpoint();
             // The row and the leases in one transaction: one wait for the lock, and all or nothing.
             List<PortLeases.Lease> granted = database.write("register group " + id + " and lease its ports", c -> {
@@ -124,14 +116,7 @@ public final class GroupCreation {
             if (pause != null) {
                 ticket.pauseForTest(Path.of(pause));
             }
-            GroupPlanner planner = new GroupPlanner(
-                    definition,
-                    id,
-                    layout,
-                    environment,
-                    ports,
-                    new GroupPlanner.ProjectPaths(
-                            options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
+            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports, project);
             List<ProcessPlan> plans = planner.plan();
             ProcessDirWriter dirs = new ProcessDirWriter(
                     definition, layout, planner::placeholders, new ProgramResolver(definition, environment));
@@ -147,7 +132,7 @@ public final class GroupCreation {
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
             ticket.commit();
             registry.finish(id, owner);
-            return new Created(id, definition.name(), layout, runit, options.detached());
+            return new Created(id, definition.name(), layout, runit, detached);
         } catch (IOException e) {
             PGroupException failure =
                     new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);

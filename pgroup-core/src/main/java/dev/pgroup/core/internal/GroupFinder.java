@@ -1,12 +1,12 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.GroupInfo;
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Supervisor;
 import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.model.GroupInfo;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,17 +20,10 @@ import java.util.Optional;
 /**
  * Finds a group by id: in the base dir first, then in the registry. When it cannot, it says why in
  * words: a dir without a manifest or a registered dir that is gone is not "no group".
+ *
+ * @param database the database file, for messages
  */
-public final class GroupFinder {
-    private final Path baseDir;
-    private final GroupRegistry registry;
-    private final Path database;
-
-    public GroupFinder(Path baseDir, GroupRegistry registry, Path database) {
-        this.baseDir = baseDir;
-        this.registry = registry;
-        this.database = database;
-    }
+public record GroupFinder(Path baseDir, GroupRegistry registry, Path database) {
 
     /** A group's files and what its manifest says. */
     public record Found(GroupLayout layout, Manifest manifest) {}

@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.Placeholders;
 import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
@@ -10,6 +9,7 @@ import dev.pgroup.core.internal.os.Executables;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
 import dev.pgroup.core.internal.runit.SocketPassing;
+import dev.pgroup.core.model.DefinitionException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,6 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.Group;
-import dev.pgroup.core.PGroupException;
-import dev.pgroup.core.StartException;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.LogTail;
@@ -12,6 +9,8 @@ import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.Supervisor;
 import dev.pgroup.core.internal.start.StartWaiter;
 import dev.pgroup.core.internal.state.GroupRegistry;
+import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.StartException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,10 +95,10 @@ public record GroupStart(
         }
         // Stopped: svlogd has written everything, so the tail is complete.
         Path log = layout.logFile(process);
-        List<String> tail = LogTail.read(log, Group.LOG_TAIL_LINES);
+        List<String> tail = LogTail.read(log, LogTail.ERROR_LINES);
         if (tail.isEmpty() && sizeOf(layout.runsvdirLog()) > 0) {
             log = layout.runsvdirLog();
-            tail = LogTail.read(log, Group.LOG_TAIL_LINES);
+            tail = LogTail.read(log, LogTail.ERROR_LINES);
         }
         StartException failure = new StartException(id, process, withDiskNote(reason), log, tail, cause);
         problems.forEach(failure::addSuppressed);

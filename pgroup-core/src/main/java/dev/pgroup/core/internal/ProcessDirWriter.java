@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.Placeholders;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
@@ -9,6 +8,7 @@ import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.Spawning;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
+import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

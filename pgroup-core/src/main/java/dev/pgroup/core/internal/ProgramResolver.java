@@ -1,9 +1,9 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.model.DefinitionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

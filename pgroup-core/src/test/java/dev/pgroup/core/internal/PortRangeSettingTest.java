@@ -3,8 +3,8 @@ package dev.pgroup.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.state.PortLeases;
+import dev.pgroup.core.model.PGroupException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

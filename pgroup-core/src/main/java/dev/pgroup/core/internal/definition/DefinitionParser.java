@@ -1,6 +1,6 @@
 package dev.pgroup.core.internal.definition;
 
-import dev.pgroup.core.DefinitionException;
+import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,12 +121,12 @@ public final class DefinitionParser {
     private void checkExportedNames(String groupName, int groupNameLine, List<ProcessDefinition> processes) {
         Map<String, String> owners = new HashMap<>();
         Map<String, Integer> ownerLines = new HashMap<>();
-        String manifest = dev.pgroup.core.ExportedNames.manifestVariable(groupName);
+        String manifest = dev.pgroup.core.model.ExportedNames.manifestVariable(groupName);
         owners.put(manifest, "the manifest of group '" + groupName + "'");
         ownerLines.put(manifest, groupNameLine);
         for (ProcessDefinition p : processes) {
             for (String port : p.ports()) {
-                String variable = dev.pgroup.core.ExportedNames.portVariable(p.name(), port);
+                String variable = dev.pgroup.core.model.ExportedNames.portVariable(p.name(), port);
                 String owner = "port '" + port + "' of process \"" + p.name() + "\"";
                 String earlier = owners.putIfAbsent(variable, owner);
                 if (earlier != null) {

@@ -1,6 +1,6 @@
 package dev.pgroup.core.internal.definition;
 
-import dev.pgroup.core.DefinitionException;
+import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -25,23 +25,13 @@ public record ListenSpec(Protocol protocol, List<String> ports) {
     }
 
     /** How the passed sockets are handed to the daemon; see {@code listen.pl}. */
-    public enum Protocol {
+    public enum Protocol implements TomlSpelled {
         /** fd 3 upwards, {@code LISTEN_FDS}, {@code LISTEN_PID}, {@code LISTEN_FDNAMES}: lighttpd, gunicorn, uwsgi. */
-        SYSTEMD("systemd"),
+        SYSTEMD,
         /** fd 3 upwards, {@code NGINX="3;4;"}. */
-        NGINX("nginx"),
+        NGINX,
         /** The one socket on fd 0, inetd style: Java's {@code System.inheritedChannel()}. */
-        STDIN("stdin");
-
-        private final String tomlName;
-
-        Protocol(String tomlName) {
-            this.tomlName = tomlName;
-        }
-
-        public String tomlName() {
-            return tomlName;
-        }
+        STDIN
     }
 
     /** {@code listen = ["http"]} and {@code listen_protocol}: ports pgroup binds and passes. */

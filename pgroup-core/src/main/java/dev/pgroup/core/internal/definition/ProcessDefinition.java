@@ -54,22 +54,12 @@ public record ProcessDefinition(
     }
 
     /** What runit does when the process exits on its own. */
-    public enum RestartPolicy {
+    public enum RestartPolicy implements TomlSpelled {
         /** Restart it, whatever its exit status (runit's own behaviour). */
-        ALWAYS("always"),
+        ALWAYS,
         /** Restart it only when it failed: a non-zero exit status or a signal. */
-        ON_FAILURE("on-failure"),
+        ON_FAILURE,
         /** Leave it down. */
-        NEVER("never");
-
-        private final String tomlName;
-
-        RestartPolicy(String tomlName) {
-            this.tomlName = tomlName;
-        }
-
-        public String tomlName() {
-            return tomlName;
-        }
+        NEVER
     }
 }

@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal.definition;
 
-import dev.pgroup.core.Durations;
 import dev.pgroup.core.internal.definition.ProcessDefinition.RestartPolicy;
+import dev.pgroup.core.model.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

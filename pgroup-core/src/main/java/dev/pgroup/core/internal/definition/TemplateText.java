@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal.definition;
 
-import dev.pgroup.core.DefinitionException;
 import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
+import dev.pgroup.core.model.DefinitionException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;

@@ -9,6 +9,12 @@ import java.util.List;
 
 /** The last lines of a log file, read from its end so that a huge log costs no more than a small one. */
 public final class LogTail {
+    /**
+     * Lines of a process's log shown in an error ({@code Group.LOG_TAIL_LINES}): here, below both
+     * the API and the start that fills a {@code StartException}, so that neither uses the other.
+     */
+    public static final int ERROR_LINES = 20;
+
     private static final int MAX_BYTES = 64 * 1024;
 
     private LogTail() {}

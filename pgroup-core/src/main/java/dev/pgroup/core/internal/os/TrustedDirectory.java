@@ -1,6 +1,6 @@
 package dev.pgroup.core.internal.os;
 
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;

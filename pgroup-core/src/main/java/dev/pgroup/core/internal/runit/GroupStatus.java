@@ -1,10 +1,10 @@
 package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.Manifest;
-import dev.pgroup.core.ProcessState;
-import dev.pgroup.core.ProcessStatus;
 import dev.pgroup.core.internal.definition.ReadySpec;
 import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.model.ProcessState;
+import dev.pgroup.core.model.ProcessStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.definition.ReadySpec;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

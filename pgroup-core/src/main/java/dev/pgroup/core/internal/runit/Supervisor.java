@@ -1,8 +1,8 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.Spawning;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

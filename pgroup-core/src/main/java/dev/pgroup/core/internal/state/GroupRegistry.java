@@ -81,7 +81,7 @@ public final class GroupRegistry {
     /**
      * Ends a create: the row and the group's leases pass to their final owner, in one transaction.
      *
-     * @throws dev.pgroup.core.PGroupException when the row is gone (a prune took the create for dead)
+     * @throws dev.pgroup.core.model.PGroupException when the row is gone (a prune took the create for dead)
      */
     public void finish(String id, Owner owner) {
         int updated = database.write("finish creating group " + id, c -> {
@@ -104,8 +104,8 @@ public final class GroupRegistry {
             }
         });
         if (updated != 1) {
-            throw new dev.pgroup.core.PGroupException("cannot finish creating group " + id + ": its registry row in "
-                    + database.file() + " is gone (was it pruned?)");
+            throw new dev.pgroup.core.model.PGroupException("cannot finish creating group " + id
+                    + ": its registry row in " + database.file() + " is gone (was it pruned?)");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal.state;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.os.FilePermissions;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,6 +1,6 @@
 package dev.pgroup.core.internal.state;
 
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,8 +1,8 @@
 package dev.pgroup.core.internal.state;
 
-import dev.pgroup.core.PGroupException;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.pgroup.core;
+package dev.pgroup.core.model;
 
 /**
  * Something pgroup could not do. Subclasses carry the bad value (file, line, key, process) so

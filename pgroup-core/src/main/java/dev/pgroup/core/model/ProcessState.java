@@ -1,4 +1,4 @@
-package dev.pgroup.core;
+package dev.pgroup.core.model;
 
 /** What runit says about one process of a group. */
 public enum ProcessState {

@@ -1,4 +1,4 @@
-package dev.pgroup.core;
+package dev.pgroup.core.model;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

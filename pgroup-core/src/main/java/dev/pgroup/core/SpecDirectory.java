@@ -1,8 +1,7 @@
-package dev.pgroup.core.internal;
+package dev.pgroup.core;
 
-import dev.pgroup.core.DefinitionException;
-import dev.pgroup.core.GroupSpec;
-import dev.pgroup.core.PGroupException;
+import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +13,13 @@ import java.util.stream.Stream;
 /**
  * The private temp dir a {@link GroupSpec} is rendered into for one create: the engine then reads it
  * as it reads any definition dir, so a spec gets the very checks and errors of {@code group.toml}.
+ * Next to {@link GroupSpec}, not in {@code internal}: internal code does not see the API.
  */
-public final class SpecDirectory {
+final class SpecDirectory {
     private SpecDirectory() {}
 
     /** Runs {@code create} on a dir holding the spec's {@code group.toml}, and deletes the dir after it. */
-    public static <T> T withDefinition(GroupSpec spec, Function<Path, T> create) {
+    static <T> T withDefinition(GroupSpec spec, Function<Path, T> create) {
         Path dir;
         try {
             // 0700: nobody else may swap the definition between write and read.
