@@ -5,6 +5,7 @@ import dev.pgroup.core.internal.EngineDefaults;
 import dev.pgroup.core.internal.GroupCreation;
 import dev.pgroup.core.internal.GroupFinder;
 import dev.pgroup.core.internal.Pruner;
+import dev.pgroup.core.internal.SeedCache;
 import dev.pgroup.core.internal.SpecDirectory;
 import dev.pgroup.core.internal.definition.Names;
 import dev.pgroup.core.internal.os.TrustedDirectory;
@@ -173,8 +174,38 @@ public final class PGroupEngine implements AutoCloseable {
 
     private PruneReport prune(boolean onlyBaseDir) {
         checkBaseDir();
-        return new PruneReport(
+        List<String> actions = new java.util.ArrayList<>(
                 new Pruner(baseDir, Runit.locate(environment), environment, registry, leases, onlyBaseDir).run());
+        if (!onlyBaseDir) {
+            actions.addAll(seedCache().prune(DEFAULT_SEED_AGE));
+        }
+        return new PruneReport(actions);
+    }
+
+    /** How long {@link #prune()} keeps a seed that no group has used: a week. */
+    public static final Duration DEFAULT_SEED_AGE = Duration.ofDays(7);
+
+    /**
+     * Removes the cached seeds that no group has used for {@code unusedFor} (at least a minute),
+     * with the copies made ahead of them in this engine's base dir, and what killed JVMs left while
+     * preparing or copying seeds. A seed that another JVM is preparing is left alone.
+     */
+    public PruneReport pruneSeeds(Duration unusedFor) {
+        Objects.requireNonNull(unusedFor, "unusedFor");
+        checkBaseDir();
+        return new PruneReport(seedCache().prune(unusedFor));
+    }
+
+    /**
+     * The seeds cached for this user on this machine (next to the database, in {@code seeds/}),
+     * least recently used first.
+     */
+    public List<SeedInfo> seeds() {
+        return seedCache().list();
+    }
+
+    private SeedCache seedCache() {
+        return new SeedCache(database.file(), baseDir, environment, leases);
     }
 
     /**

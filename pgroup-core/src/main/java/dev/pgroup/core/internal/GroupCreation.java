@@ -74,6 +74,10 @@ public final class GroupCreation {
             databaseOpen.join();
         }
         Runit runit = Runit.locate(environment);
+        ProcessUsers users = ProcessUsers.check(definition, environment);
+        // Before the group dir exists: a seed that fails leaves no group behind.
+        SeedCache seedCache = new SeedCache(database.file(), baseDir, environment, leases);
+        Map<String, String> seeds = seedCache.prepare(definition, users);
         // Registered before the dir exists: a TERM at any later point finds this create and undoes it.
         UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin();
         Path groupDir;
@@ -96,6 +100,7 @@ public final class GroupCreation {
         try {
             ticket.checkpoint();
             Files.createDirectory(layout.stateDir());
+            users.openGroupDir(baseDir, layout);
             if (options.detached()) {
                 Files.createFile(layout.detachedMarker());
             }
@@ -123,13 +128,14 @@ public final class GroupCreation {
                 ticket.pauseForTest(Path.of(pause));
             }
             GroupPlanner planner = new GroupPlanner(
-                    definition,
-                    id,
-                    layout,
-                    environment,
-                    ports,
-                    new GroupPlanner.ProjectPaths(
-                            options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
+                            definition,
+                            id,
+                            layout,
+                            environment,
+                            ports,
+                            new GroupPlanner.ProjectPaths(
+                                    options.projectDir(), options.projectBuildDir(), options.projectArtifact()))
+                    .runAs(users);
             List<ProcessPlan> plans = planner.plan();
             ProcessDirWriter dirs = new ProcessDirWriter(
                     definition, layout, planner::placeholders, new ProgramResolver(definition, environment));
@@ -138,8 +144,12 @@ public final class GroupCreation {
                 ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);
                 ProcessPlan plan = plans.get(i);
+                if (seeds.containsKey(p.name())) {
+                    seedCache.place(seeds.get(p.name()), plan.serviceDir());
+                }
                 dirs.prepare(p, plan);
                 writer.write(plan, planner.readyCommand(p));
+                users.openProcessDir(p, plan.serviceDir(), plan.workdir());
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
