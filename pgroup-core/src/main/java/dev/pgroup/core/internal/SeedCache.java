@@ -101,6 +101,8 @@ public final class SeedCache {
             if (p.seed() == null) {
                 continue;
             }
+            // Placeholders and the program are checked before anything is made: bad input leaves nothing.
+            SeedRun.command(definition, p, baseDir.resolve(".seeding"), 0, environment, users.commandPrefix(p.name()));
             String key = SeedKey.of(definition, p, environment.getOrDefault("PATH", ""));
             if (!Files.isDirectory(seedsDir.resolve(key))) {
                 openSeedsDir();
@@ -250,9 +252,18 @@ public final class SeedCache {
             try {
                 TreeCopy.deleteReadOnlyTree(work);
                 Files.deleteIfExists(log);
+                deleteIfEmpty(seeding);
             } catch (IOException e) {
                 // A leftover prune removes; the create's own outcome matters more.
             }
+        }
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // Another seed works there now.
         }
     }
 
