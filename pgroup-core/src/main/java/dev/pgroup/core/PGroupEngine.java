@@ -241,8 +241,13 @@ public final class PGroupEngine implements AutoCloseable {
         TrustedDirectory.check(baseDir, "base dir");
     }
 
+    /**
+     * Closes the database connection, after the copies of seeds this JVM is making ahead are made
+     * (a few seconds at most), so that none is left half made.
+     */
     @Override
     public void close() {
+        SeedCache.awaitCopiesAhead(Duration.ofSeconds(30));
         database.close();
     }
 

@@ -174,6 +174,20 @@ public final class SeedCache {
         });
     }
 
+    /**
+     * Waits until the copies queued so far are made, at most {@code atMost}: an engine that closes
+     * leaves no copy half made, and a test's temp dir can be deleted.
+     */
+    public static void awaitCopiesAhead(Duration atMost) {
+        try {
+            COPIES_AHEAD.submit(() -> {}).get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // A copy that takes longer is cleaned by prune if the JVM dies during it.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void refill(String key) {
         Path pool = poolDir(key);
         Path seed = seedsDir.resolve(key);
