@@ -16,3 +16,5 @@ pg psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q -f
 pg pg_ctl -D "$seed/data" -w -m fast stop
 trap - EXIT
 rm -f "$seed/seed-server.log"
+# The bin dir the data dir was made with, for pg.sh in every group.
+pg --bindir > "$seed/pg-bin"
