@@ -95,6 +95,27 @@ class RunAsUserTest {
     }
 
     @Test
+    void aBaseDirTheUserCannotReachFailsNamingTheClosedDir(Groups groups) throws Exception {
+        OtherUser.principal();
+        // The test's temp dir stays root's 0700, as /root is.
+        Path def = groups.definition(
+                """
+                [[process]]
+                name = "who"
+                command = ["sleep", "60"]
+                user = "pgroup-other"
+                """);
+
+        assertThatThrownBy(() -> groups.create(def)).isInstanceOfSatisfying(DefinitionException.class, e -> {
+            assertThat(e.key()).hasValue("user");
+            assertThat(e.getMessage())
+                    .contains("user 'pgroup-other' cannot reach")
+                    .contains(groups.dir() + " (mode 0700) does not let it pass");
+        });
+        assertThat(groups.engine().groupIds()).isEmpty();
+    }
+
+    @Test
     void userNameOfTheWrongFormFails(Groups groups) throws IOException {
         Path def = groups.definition(
                 """

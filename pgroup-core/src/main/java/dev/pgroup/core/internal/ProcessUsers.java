@@ -56,6 +56,11 @@ final class ProcessUsers {
      * as it (it is root, or the account is its own).
      */
     static ProcessUsers check(GroupDefinition definition, Map<String, String> environment) {
+        return check(definition, environment, TrustedDirectory.currentUid());
+    }
+
+    /** @param me the uid pgroup runs as; a parameter so that a root test can ask for a user's view */
+    static ProcessUsers check(GroupDefinition definition, Map<String, String> environment, int me) {
         Map<String, Account> switched = new LinkedHashMap<>();
         for (ProcessDefinition p : definition.processes()) {
             if (p.user() == null) {
@@ -63,7 +68,6 @@ final class ProcessUsers {
             }
             Account account = Accounts.lookup(p.user())
                     .orElseThrow(() -> fail(definition, p, "there is no user '" + p.user() + "' on this machine"));
-            int me = TrustedDirectory.currentUid();
             if (account.uid() == me) {
                 continue;
             }
@@ -183,25 +187,29 @@ final class ProcessUsers {
      */
     private void requireReachable(Path groupDir) throws IOException {
         for (Map.Entry<String, Account> e : switched.entrySet()) {
-            Account a = e.getValue();
-            for (Path p = groupDir.toRealPath().getParent(); p != null; p = p.getParent()) {
-                int uid = (Integer) Files.getAttribute(p, "unix:uid");
-                int gid = (Integer) Files.getAttribute(p, "unix:gid");
-                int mode = (Integer) Files.getAttribute(p, "unix:mode");
-                boolean passes =
-                        uid == a.uid() ? (mode & 0100) != 0 : gid == a.gid() ? (mode & 010) != 0 : (mode & 01) != 0;
-                if (!passes) {
-                    ProcessDefinition process = definition.processes().stream()
-                            .filter(d -> d.name().equals(e.getKey()))
-                            .findFirst()
-                            .orElseThrow();
-                    throw fail(
-                            definition,
-                            process,
-                            "user '" + a.name() + "' cannot reach the group dir " + groupDir + ": " + p
-                                    + " (mode " + String.format("%04o", mode & 07777) + ") does not let it pass."
-                                    + " Use a base dir it can reach (e.g. under /tmp), or chmod o+x " + p);
-                }
+            ProcessDefinition process = definition.processes().stream()
+                    .filter(d -> d.name().equals(e.getKey()))
+                    .findFirst()
+                    .orElseThrow();
+            requireReachable(definition, process, e.getValue(), groupDir);
+        }
+    }
+
+    /** Fails naming the first parent of {@code dir} that {@code a} cannot pass through. */
+    static void requireReachable(GroupDefinition definition, ProcessDefinition process, Account a, Path dir)
+            throws IOException {
+        for (Path p = dir.toRealPath().getParent(); p != null; p = p.getParent()) {
+            int uid = (Integer) Files.getAttribute(p, "unix:uid");
+            int gid = (Integer) Files.getAttribute(p, "unix:gid");
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            int bit = uid == a.uid() ? 0100 : gid == a.gid() ? 010 : 01;
+            if ((mode & bit) == 0) {
+                throw fail(
+                        definition,
+                        process,
+                        "user '" + a.name() + "' cannot reach " + dir + ": " + p + " (mode "
+                                + String.format("%04o", mode & 07777) + ") does not let it pass. Use a base dir it"
+                                + " can reach (e.g. under /tmp), or chmod o+x " + p);
             }
         }
     }

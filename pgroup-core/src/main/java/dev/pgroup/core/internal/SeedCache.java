@@ -243,6 +243,7 @@ public final class SeedCache {
                 Files.setAttribute(baseDir, "unix:mode", modeOf(baseDir) | 01, LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(seeding, "unix:mode", 0711, LinkOption.NOFOLLOW_LINKS);
                 ProcessUsers.chown(work, user);
+                ProcessUsers.requireReachable(definition, p, user, work);
             }
             int port = leases.lease(
                             leaseId,
