@@ -44,7 +44,11 @@ final class SeedKey {
                     field(sha, definition.directory().relativize(file).toString());
                     if (Files.isRegularFile(file)) {
                         field(sha, Files.isExecutable(file) ? "x" : "-");
-                        field(sha, Files.readAllBytes(file));
+                        // Streamed: an input may be a dump far larger than the heap.
+                        sha.update(java.nio.ByteBuffer.allocate(8).putLong(Files.size(file)).array());
+                        try (var in = new java.security.DigestInputStream(Files.newInputStream(file), sha)) {
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
                     } else {
                         field(sha, "d");
                     }

@@ -136,9 +136,7 @@ public final class TreeCopy {
     private static List<String> command() {
         boolean gnu;
         try {
-            Process p = new ProcessBuilder("cp", "--version")
-                    .redirectErrorStream(true)
-                    .start();
+            Process p = Spawning.start(new ProcessBuilder("cp", "--version").redirectErrorStream(true));
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             gnu = p.waitFor() == 0 && out.contains("GNU");
         } catch (IOException e) {
