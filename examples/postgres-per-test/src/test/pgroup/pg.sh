@@ -19,7 +19,9 @@ try() {
 }
 dir=${PG_BIN:-}
 try "$dir" "$@"
-try "$(cat pg-bin 2>/dev/null)" "$@"
+recorded=""
+[ -r pg-bin ] && read -r recorded < pg-bin
+try "$recorded" "$@"
 try "$(pg_config --bindir 2>/dev/null)" "$@"
 for dir in /usr/lib/postgresql/*/bin /usr/local/bin /opt/homebrew/bin; do
   try "$dir" "$@"

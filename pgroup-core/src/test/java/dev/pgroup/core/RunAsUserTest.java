@@ -76,6 +76,26 @@ class RunAsUserTest {
     }
 
     @Test
+    void aUserProcessThatExitsDuringStartIsReportedWithItsStatus(Groups groups) throws Exception {
+        OtherUser.principal();
+        openForOthers(groups.dir());
+        Group group = groups.create(
+                """
+                [[process]]
+                name = "who"
+                command = ["sh", "-c", "echo giving up; exit 3"]
+                user = "pgroup-other"
+                ready = { log = "^never$" }
+                """);
+
+        // The finish script pgroup puts in the user's place records the exit, as its own do.
+        assertThatThrownBy(() -> group.start(Groups.START_TIMEOUT))
+                .isInstanceOf(StartException.class)
+                .hasMessageContaining("with status 3")
+                .hasMessageContaining("giving up");
+    }
+
+    @Test
     void unknownUserFailsNamingFileLineAndKeyAndLeavesNothing(Groups groups) throws IOException {
         Path def = groups.definition(
                 """

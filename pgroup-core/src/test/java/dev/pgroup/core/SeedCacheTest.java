@@ -240,6 +240,28 @@ class SeedCacheTest {
         assertThat(base.resolve(".seed-pool").resolve(oldKey)).doesNotExist();
     }
 
+    @Test
+    void pruneRemovesWhatAKilledJvmLeftWhileSeedingButNotASeedThatRuns() throws Exception {
+        Path def = definition("hello leftovers");
+        engine.create(def).close();
+        String key = engine.seeds().get(0).key();
+        // A JVM killed during a seed leaves its work dir; one killed while copying ahead, a .tmp- copy.
+        Path work = Files.createDirectories(base.resolve(".seeding").resolve(key + "-killed"));
+        Files.writeString(work.resolve("half-written"), "x");
+        Path half =
+                Files.createDirectories(base.resolve(".seed-pool").resolve(key).resolve(".tmp-killed"));
+        Files.setLastModifiedTime(half, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+        PruneReport report = engine.pruneSeeds(Duration.ofDays(1));
+
+        assertThat(work).doesNotExist();
+        assertThat(half).doesNotExist();
+        assertThat(report.actions())
+                .anyMatch(a -> a.startsWith("removed the work dir of a seed that never finished"))
+                .anyMatch(a -> a.startsWith("removed an unfinished copy of seed " + key));
+        assertThat(engine.seeds()).hasSize(1);
+    }
+
     private static List<Path> listing(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -146,12 +146,21 @@ final class ProcessUsers {
         if (a == null) {
             return;
         }
-        for (String taken : List.of("finish", "check")) {
-            Path script = serviceDir.resolve(taken);
-            if (!Files.exists(script, LinkOption.NOFOLLOW_LINKS)) {
-                dev.pgroup.core.internal.os.Spawning.writeExecutable(
-                        script, "#!/bin/sh\n# Taken by pgroup so the process's user cannot plant one.\nexit 0\n");
-            }
+        String taken = "#!/bin/sh\n# Taken by pgroup so that the process's user cannot plant one.\n";
+        Path finish = serviceDir.resolve("finish");
+        if (!Files.exists(finish, LinkOption.NOFOLLOW_LINKS)) {
+            // Records the exit as the finish scripts of the other restart policies do: start reads it.
+            dev.pgroup.core.internal.os.Spawning.writeExecutable(
+                    finish,
+                    taken + "echo \"$1 $2\" > "
+                            + dev.pgroup.core.internal.os.Shell.quote(
+                                    dev.pgroup.core.internal.runit.SupervisedState.exitRecord(serviceDir)
+                                            .toString())
+                            + "\nexit 0\n");
+        }
+        Path check = serviceDir.resolve("check");
+        if (!Files.exists(check, LinkOption.NOFOLLOW_LINKS)) {
+            dev.pgroup.core.internal.os.Spawning.writeExecutable(check, taken + "exit 0\n");
         }
         Path control = serviceDir.resolve("control");
         if (!Files.exists(control, LinkOption.NOFOLLOW_LINKS)) {

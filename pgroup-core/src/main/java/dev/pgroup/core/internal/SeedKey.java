@@ -45,7 +45,9 @@ final class SeedKey {
                     if (Files.isRegularFile(file)) {
                         field(sha, Files.isExecutable(file) ? "x" : "-");
                         // Streamed: an input may be a dump far larger than the heap.
-                        sha.update(java.nio.ByteBuffer.allocate(8).putLong(Files.size(file)).array());
+                        sha.update(java.nio.ByteBuffer.allocate(8)
+                                .putLong(Files.size(file))
+                                .array());
                         try (var in = new java.security.DigestInputStream(Files.newInputStream(file), sha)) {
                             in.transferTo(java.io.OutputStream.nullOutputStream());
                         }

@@ -93,6 +93,9 @@ final class SeedRun {
             throw new PGroupException(what(p, key) + " could not start: " + e, e);
         }
         long timeout = p.seed().timeout().toMillis();
+        // A JVM that exits while the seed runs (Ctrl-C, TERM) takes the seed and its server along.
+        Thread onExit = new Thread(() -> killTree(process), "pgroup-seed-stop");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             if (!process.waitFor(timeout, TimeUnit.MILLISECONDS)) {
                 killTree(process);
@@ -103,6 +106,12 @@ final class SeedRun {
             killTree(process);
             Thread.currentThread().interrupt();
             throw new PGroupException(what(p, key) + " was interrupted", e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook runs.
+            }
         }
         if (process.exitValue() != 0) {
             throw new PGroupException(what(p, key) + " failed with exit status " + process.exitValue()
