@@ -96,6 +96,28 @@ class RunAsUserTest {
     }
 
     @Test
+    void theSeedRunsAsTheUserAndItsCopyIsTheUsers(Groups groups) throws Exception {
+        OtherUser.principal();
+        openForOthers(groups.dir());
+        Path def = groups.definition(
+                """
+                [[process]]
+                name = "who"
+                command = ["sh", "-c", "cat state/seeded-by; echo more >> state/seeded-by && echo appended; exec sleep 60"]
+                user = "pgroup-other"
+                ready = { log = "^appended$" }
+                seed = { command = ["sh", "-c", "mkdir $0/state && id -un > $0/state/seeded-by", "{{seed.dir}}"], inputs = [] }
+                """);
+
+        Group group = groups.started(def);
+
+        assertThat(group.logTail("who", 2).get(0)).endsWith(" pgroup-other");
+        Path copy = group.directory().resolve("who/state/seeded-by");
+        assertThat(owner(copy)).isEqualTo(uid(OtherUser.NAME));
+        assertThat(Files.readAllLines(copy)).containsExactly("pgroup-other", "more");
+    }
+
+    @Test
     void unknownUserFailsNamingFileLineAndKeyAndLeavesNothing(Groups groups) throws IOException {
         Path def = groups.definition(
                 """
