@@ -57,6 +57,14 @@ public class SeedBench {
             Files.copy(seeded.resolve(f), noSeed.resolve(f));
         }
         Files.copy(Path.of("bench/seed/no-seed.sh"), noSeed.resolve("no-seed.sh"));
+        try {
+            run(rounds, parallel, tmp, seeded, noSeed);
+        } finally {
+            new ProcessBuilder("rm", "-rf", tmp.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    static void run(int rounds, int parallel, Path tmp, Path seeded, Path noSeed) throws Exception {
         try (PGroupEngine engine = PGroupEngine.builder()
                 .baseDir(tmp.resolve("base"))
                 .database(Files.createDirectories(tmp.resolve("state")).resolve("pgroup.db"))
@@ -105,7 +113,6 @@ public class SeedBench {
             shared.close();
             parallel(engine, seeded, parallel);
         }
-        new ProcessBuilder("rm", "-rf", tmp.toString()).inheritIO().start().waitFor();
     }
 
     /** Per phase, for the seeded rounds: create, start, first query. */
