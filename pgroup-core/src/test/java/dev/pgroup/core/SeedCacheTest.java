@@ -262,6 +262,36 @@ class SeedCacheTest {
         assertThat(engine.seeds()).hasSize(1);
     }
 
+    @Test
+    void aPruneWhileASeedRunsLeavesItsPortLeased() throws Exception {
+        Path def = definition("hello prune");
+        Path go = tmp.resolve("go");
+        // The seed waits (with a deadline) until the test has pruned.
+        Files.writeString(
+                def.resolve("seed.sh"),
+                "i=0; while [ ! -f '" + go + "' ] && [ $i -lt 1000 ]; do sleep 0.02; i=$((i+1)); done\n"
+                        + Files.readString(def.resolve("seed.sh")));
+        java.util.concurrent.CompletableFuture<Group> create =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> engine.create(def));
+        try {
+            boolean leased = Deadline.in(Duration.ofSeconds(20))
+                    .await(() -> !engine.leases().allLeasedPorts().isEmpty(), Duration.ofMillis(20));
+            assertThat(leased).as("the seed's port leased").isTrue();
+            java.util.Set<Integer> seedPort = engine.leases().allLeasedPorts();
+
+            PruneReport report = engine.prune();
+
+            assertThat(engine.leases().allLeasedPorts())
+                    .as(report.actions().toString())
+                    .isEqualTo(seedPort);
+        } finally {
+            Files.writeString(go, "");
+            create.get().close();
+        }
+        assertThat(Files.readString(counter)).isEqualTo("run\n");
+        assertThat(engine.leases().allLeasedPorts()).isEmpty();
+    }
+
     private static List<Path> listing(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -230,7 +230,7 @@ public final class SeedCache {
         String name = key + "-" + Long.toString(System.nanoTime(), 36);
         Path work = seeding.resolve(name);
         Path log = seeding.resolve(name + ".log");
-        String leaseId = "seed-" + key;
+        String leaseId = PortLeases.SEED_PREFIX + key;
         boolean leased = false;
         try {
             TrustedDirectory.check(baseDir, "base dir");
