@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Installs what pgroup and its tests need and is missing: runit, redis-server, lighttpd, perl, and
-# the daemons of the socket passing tests: nginx and gunicorn.
+# Installs what pgroup and its tests need and is missing: runit, redis-server, lighttpd, perl, the
+# daemons of the socket passing tests (nginx and gunicorn), and PostgreSQL for the seed tests and
+# examples/postgres-per-test.
 # Idempotent: it installs nothing that is already on PATH. Uses apt-get, dnf or brew.
 set -euo pipefail
+
+# PostgreSQL's bin dir: Debian keeps initdb and postgres off PATH, in /usr/lib/postgresql/<v>/bin.
+pg_bin() {
+  local d
+  for d in "${PG_BIN:-}" "$(pg_config --bindir 2>/dev/null || true)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) \
+    "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")"; do
+    if [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/postgres" ]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
 
 need=()
 command -v runsvdir >/dev/null 2>&1 || need+=(runit)
@@ -13,9 +24,10 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v gunicorn >/dev/null 2>&1 || need+=(gunicorn)
 command -v java >/dev/null 2>&1 || need+=(java)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+pg_bin >/dev/null || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: runit, redis-server, lighttpd, perl, nginx, gunicorn, java and maven are installed"
+  echo "setup: runit, redis-server, lighttpd, perl, nginx, gunicorn, java, maven and PostgreSQL ($(pg_bin)) are installed"
   exit 0
 fi
 echo "setup: installing ${need[*]}"
@@ -36,7 +48,9 @@ pkgs_for() {
       apt:nginx) out+=(nginx-light) ;;
       dnf:gunicorn) out+=(python3-gunicorn) ;;
       dnf:java) out+=(java-17-openjdk-devel) ;;
+      dnf:postgresql) out+=(postgresql-server) ;;
       brew:java) out+=(openjdk@17) ;;
+      brew:postgresql) out+=(postgresql@16) ;;
       *) out+=("$n") ;;
     esac
   done
@@ -69,6 +83,8 @@ for tool in runsvdir sv svlogd redis-server perl gunicorn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is still missing after the install" >&2; exit 1; }
 done
 [ -x "$(command -v nginx || echo /usr/sbin/nginx)" ] || { echo "setup: nginx is still missing after the install" >&2; exit 1; }
+pg_bin >/dev/null || { echo "setup: PostgreSQL (initdb, postgres) is still missing after the install" >&2; exit 1; }
+echo "setup: PostgreSQL is in $(pg_bin) (pg.sh of examples/postgres-per-test finds it; PG_BIN overrides)"
 # Debian installs redis-server, lighttpd and nginx as system services; in a container nothing starts them,
 # and pgroup never needs them running: it starts its own instances.
 echo "setup: done"

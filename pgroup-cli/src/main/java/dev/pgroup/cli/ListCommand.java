@@ -2,6 +2,7 @@ package dev.pgroup.cli;
 
 import dev.pgroup.core.PGroupEngine;
 import dev.pgroup.core.model.GroupInfo;
+import dev.pgroup.core.model.SeedInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +23,16 @@ final class ListCommand extends EngineCommand {
     @Option(names = "--json", description = "Print a JSON array instead.")
     boolean json;
 
+    @Option(
+            names = "--seeds",
+            description = "List the cached seeds instead: key, process, size, last use, copies made ahead.")
+    boolean seeds;
+
     @Override
     int run(PGroupEngine engine) {
+        if (seeds) {
+            return listSeeds(engine);
+        }
         Instant now = Instant.now();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "OWNER", "STATE", "AGE", "PORTS"});
@@ -45,6 +54,38 @@ final class ListCommand extends EngineCommand {
             o.put("state", state);
             o.put("createdAt", g.createdAt().toString());
             o.put("ports", ports);
+            objects.add(o);
+        }
+        if (json) {
+            out().println(Json.write(objects));
+        } else {
+            out().print(Formats.columns(rows));
+        }
+        return 0;
+    }
+
+    private int listSeeds(PGroupEngine engine) {
+        Instant now = Instant.now();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"KEY", "PROCESS", "SIZE", "UNUSED FOR", "AHEAD", "DEFINITION"});
+        List<Object> objects = new ArrayList<>();
+        for (SeedInfo s : engine.seeds()) {
+            rows.add(new String[] {
+                s.key(),
+                s.process(),
+                String.format(java.util.Locale.ROOT, "%.1f MB", s.bytes() / 1e6),
+                Formats.duration(Duration.between(s.lastUsedAt(), now)),
+                Integer.toString(s.pooledCopies()),
+                s.definitionDir().toString()
+            });
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("key", s.key());
+            o.put("process", s.process());
+            o.put("definition", s.definitionDir().toString());
+            o.put("bytes", s.bytes());
+            o.put("createdAt", s.createdAt().toString());
+            o.put("lastUsedAt", s.lastUsedAt().toString());
+            o.put("pooledCopies", s.pooledCopies());
             objects.add(o);
         }
         if (json) {

@@ -6,6 +6,7 @@ import dev.pgroup.core.internal.GroupCreation;
 import dev.pgroup.core.internal.GroupFinder;
 import dev.pgroup.core.internal.GroupPlanner;
 import dev.pgroup.core.internal.Pruner;
+import dev.pgroup.core.internal.SeedCache;
 import dev.pgroup.core.internal.definition.Names;
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.Runit;
@@ -15,6 +16,7 @@ import dev.pgroup.core.internal.state.StateDatabase;
 import dev.pgroup.core.model.DefinitionException;
 import dev.pgroup.core.model.GroupInfo;
 import dev.pgroup.core.model.PGroupException;
+import dev.pgroup.core.model.SeedInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,8 +183,38 @@ public final class PGroupEngine implements AutoCloseable {
 
     private PruneReport prune(boolean onlyBaseDir) {
         checkBaseDir();
-        return new PruneReport(
+        List<String> actions = new java.util.ArrayList<>(
                 new Pruner(baseDir, Runit.locate(environment), environment, registry, leases, onlyBaseDir).run());
+        if (!onlyBaseDir) {
+            actions.addAll(seedCache().prune(DEFAULT_SEED_AGE));
+        }
+        return new PruneReport(actions);
+    }
+
+    /** How long {@link #prune()} keeps a seed that no group has used: a week. */
+    public static final Duration DEFAULT_SEED_AGE = Duration.ofDays(7);
+
+    /**
+     * Removes the cached seeds that no group has used for {@code unusedFor} (at least a minute),
+     * with the copies made ahead of them in this engine's base dir, and what killed JVMs left while
+     * preparing or copying seeds. A seed that another JVM is preparing is left alone.
+     */
+    public PruneReport pruneSeeds(Duration unusedFor) {
+        Objects.requireNonNull(unusedFor, "unusedFor");
+        checkBaseDir();
+        return new PruneReport(seedCache().prune(unusedFor));
+    }
+
+    /**
+     * The seeds cached for this user on this machine (next to the database, in {@code seeds/}),
+     * least recently used first.
+     */
+    public List<SeedInfo> seeds() {
+        return seedCache().list();
+    }
+
+    private SeedCache seedCache() {
+        return new SeedCache(database.file(), baseDir, environment, leases);
     }
 
     /**
@@ -218,8 +250,13 @@ public final class PGroupEngine implements AutoCloseable {
         TrustedDirectory.check(baseDir, "base dir");
     }
 
+    /**
+     * Closes the database connection, after the copies of seeds this JVM is making ahead are made
+     * (a few seconds at most), so that none is left half made.
+     */
     @Override
     public void close() {
+        SeedCache.awaitCopiesAhead(Duration.ofSeconds(30));
         database.close();
     }
 

@@ -66,6 +66,10 @@ public record GroupCreation(
             databaseOpen.join();
         }
         Runit runit = Runit.locate(environment);
+        ProcessUsers users = ProcessUsers.check(definition, environment);
+        // Before the group dir exists: a seed that fails leaves no group behind.
+        SeedCache seedCache = new SeedCache(database.file(), baseDir, environment, leases);
+        Map<String, String> seeds = seedCache.prepare(definition, users);
         // Registered before the dir exists: a TERM at any later point finds this create and undoes it.
         UnfinishedCreates.Ticket ticket = UnfinishedCreates.begin();
         Path groupDir;
@@ -90,6 +94,7 @@ public record GroupCreation(
             Files.createDirectory(layout.stateDir());
             Files.writeString(
                     layout.databaseRecord(), database.file().toAbsolutePath().normalize() + "\n");
+            users.openGroupDir(baseDir, layout);
             if (detached) {
                 Files.createFile(layout.detachedMarker());
             }
@@ -116,7 +121,7 @@ public record GroupCreation(
             if (pause != null) {
                 ticket.pauseForTest(Path.of(pause));
             }
-            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports, project);
+            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports, project).runAs(users);
             List<ProcessPlan> plans = planner.plan();
             ProcessDirWriter dirs = new ProcessDirWriter(
                     definition, layout, planner::placeholders, new ProgramResolver(definition, environment));
@@ -125,8 +130,12 @@ public record GroupCreation(
                 ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);
                 ProcessPlan plan = plans.get(i);
+                if (seeds.containsKey(p.name())) {
+                    seedCache.place(seeds.get(p.name()), plan.serviceDir());
+                }
                 dirs.prepare(p, plan);
                 writer.write(plan, planner.readyCommand(p));
+                users.openProcessDir(p, plan.serviceDir(), plan.workdir());
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());

@@ -30,6 +30,7 @@ public final class GroupPlanner {
     private final ProjectPaths project;
     private final ProgramResolver programs;
     private final Map<String, ProcessPlan> plans = new HashMap<>();
+    private ProcessUsers users;
 
     /**
      * The project a group serves: {@code {{project.dir}}}, {@code {{project.build.dir}}} and
@@ -58,6 +59,12 @@ public final class GroupPlanner {
         this.programs = new ProgramResolver(definition, environment);
     }
 
+    /** Runs the processes that have a {@code user} as that user (pgroup running as root). */
+    GroupPlanner runAs(ProcessUsers users) {
+        this.users = users;
+        return this;
+    }
+
     public List<ProcessPlan> plan() {
         List<ProcessPlan> plans = new ArrayList<>();
         for (ProcessDefinition p : definition.processes()) {
@@ -72,6 +79,7 @@ public final class GroupPlanner {
         values.put("group.id", groupId);
         values.put("group.name", definition.name());
         values.put("group.dir", layout.directory().toString());
+        values.put("definition.dir", definition.directory().toString());
         values.put("process.id", processId(process));
         values.put("process.name", process);
         values.put("process.dir", layout.serviceDir(process).toString());
@@ -84,16 +92,15 @@ public final class GroupPlanner {
         ports.getOrDefault(process, Map.of()).forEach((name, port) -> values.put("port." + name, port.toString()));
         ports.forEach((proc, byName) ->
                 byName.forEach((name, port) -> values.put("ports." + proc + "." + name, port.toString())));
-        return new Placeholders(
-                values,
-                environment,
-                project.artifact() != null
-                        ? Map.of()
-                        : Map.of(
-                                "project.artifact",
-                                "the project's build made no artifact that pgroup knows of: the Maven plugin passes"
-                                        + " the jar that package made (run create after package, e.g. in"
-                                        + " pre-integration-test); the pgroup command takes --artifact"));
+        Map<String, String> unavailable = new HashMap<>(SeedPlaceholders.ONLY_IN_A_SEED);
+        if (project.artifact() == null) {
+            unavailable.put(
+                    "project.artifact",
+                    "the project's build made no artifact that pgroup knows of: the Maven plugin passes"
+                            + " the jar that package made (run create after package, e.g. in"
+                            + " pre-integration-test); the pgroup command takes --artifact");
+        }
+        return new Placeholders(values, environment, unavailable);
     }
 
     public String processId(String process) {
@@ -122,6 +129,11 @@ public final class GroupPlanner {
                 programs.resolve(command.get(0), workdir, env, p, "command", "command[0]")
                         .toString());
 
+        if (users != null && !users.commandPrefix(p.name()).isEmpty()) {
+            // runit's chpst switches user and execs: the pid runsv watches stays the process's.
+            programs.requireExecutable(p, Path.of(command.get(0)), "command", "command[0]");
+            command.addAll(0, users.commandPrefix(p.name()));
+        }
         Map<String, Integer> own = ports.getOrDefault(p.name(), Map.of());
         String readyTarget =
                 switch (p.ready().kind()) {

@@ -85,7 +85,9 @@ public final class Pruner {
         if (Files.isDirectory(baseDir, LinkOption.NOFOLLOW_LINKS)) {
             try (var dirs = Files.list(baseDir)) {
                 for (Path dir : dirs.sorted().toList()) {
-                    if (!known.contains(dir.getFileName().toString())) {
+                    String name = dir.getFileName().toString();
+                    // The seed cache's work and pool dirs are SeedCache's to prune.
+                    if (!known.contains(name) && !name.equals(".seeding") && !name.equals(".seed-pool")) {
                         pruneUnknown(dir);
                     }
                 }

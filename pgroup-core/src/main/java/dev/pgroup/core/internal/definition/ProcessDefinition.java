@@ -21,6 +21,8 @@ import java.util.Map;
  * @param stopTimeout how long it may take to exit before it is killed
  * @param restart what runit does when it exits
  * @param lines 1-based line of each key, e.g. {@code command -> 4}, for error messages
+ * @param user the account it runs as when pgroup runs as root, or null for pgroup's own
+ * @param seed the files prepared once per machine that its process dir gets a copy of, or null
  */
 public record ProcessDefinition(
         String name,
@@ -36,7 +38,9 @@ public record ProcessDefinition(
         String stopSignal,
         Duration stopTimeout,
         RestartPolicy restart,
-        Map<String, Integer> lines) {
+        Map<String, Integer> lines,
+        String user,
+        SeedSpec seed) {
 
     public ProcessDefinition {
         command = List.copyOf(command);

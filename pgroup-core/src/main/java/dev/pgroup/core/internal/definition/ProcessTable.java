@@ -29,7 +29,9 @@ final class ProcessTable {
             "workdir",
             "stop_signal",
             "stop_timeout",
-            "restart");
+            "restart",
+            "user",
+            "seed");
     private static final Set<String> STOP_SIGNALS = Set.of("TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2");
 
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -146,6 +148,8 @@ final class ProcessTable {
                     "must be \"never\" (or left out) for a one-shot step with ready = { exit = ... }: runit would run it"
                             + " again each time it finishes");
         }
+        String user = RunAsUser.parse(toml, t, name);
+        SeedSpec seed = SeedSpec.parse(toml, t, name, directory);
         return new ProcessDefinition(
                 name,
                 command,
@@ -160,6 +164,8 @@ final class ProcessTable {
                 signal,
                 stopTimeout,
                 restart,
-                lines);
+                lines,
+                user,
+                seed);
     }
 }

@@ -31,6 +31,13 @@ public final class PortLeases {
     /** One leased port. */
     public record Lease(String process, String name, int port) {}
 
+    /**
+     * The lease of a running seed ({@code {{seed.port}}}) has no group row: its "group id" starts
+     * with this, which no group id can (they start with a letter). {@link #releaseUnregistered}
+     * leaves such a lease alone while its owner lives; a dead owner's is reclaimed like any other.
+     */
+    public static final String SEED_PREFIX = ".seed-";
+
     private final StateDatabase database;
     private final int firstPort;
     private final int lastPort;
@@ -232,6 +239,7 @@ public final class PortLeases {
     /**
      * Releases the leases of groups the registry does not know, in one statement: a create
      * registers its group before it leases, so a group being created is never taken for unknown.
+     * A running seed's lease is not a group's (see {@link #SEED_PREFIX}).
      *
      * @return how many ports were released, by group id
      */
@@ -240,8 +248,9 @@ public final class PortLeases {
             Map<String, Integer> released = new java.util.TreeMap<>();
             Map<String, List<Integer>> ports = new HashMap<>();
             try (Statement s = connection.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT group_id, port FROM leases WHERE group_id NOT IN (SELECT id FROM groups)")) {
+                    ResultSet rs = s.executeQuery("SELECT group_id, port FROM leases"
+                            + " WHERE group_id NOT IN (SELECT id FROM groups) AND group_id NOT LIKE '" + SEED_PREFIX
+                            + "%'")) {
                 while (rs.next()) {
                     released.merge(rs.getString(1), 1, Integer::sum);
                     ports.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
@@ -250,7 +259,9 @@ public final class PortLeases {
             }
             if (!ports.isEmpty()) {
                 try (Statement s = connection.createStatement()) {
-                    s.executeUpdate("DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups)");
+                    s.executeUpdate(
+                            "DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups) AND group_id NOT LIKE '"
+                                    + SEED_PREFIX + "%'");
                 }
                 try (PortClaims.Session session =
                         PortClaims.forDatabase(database.file()).open()) {
