@@ -134,7 +134,7 @@ public class ScaleBench {
 
     void run() throws Exception {
         String label = args.getOrDefault("label", "run");
-        List<Integer> sizes = Stream.of(args.getOrDefault("sizes", "50,100").split(","))
+        List<Integer> sizes = Stream.of(args.getOrDefault("sizes", "50").split(","))
                 .map(String::trim)
                 .map(Integer::parseInt)
                 .toList();

@@ -4,7 +4,7 @@
 # against the same tests sharing one group). Everything runs twice: on the machine as it is
 # ("quiet"), and with UNRELATED extra `sleep` processes running (started here, killed here by pid).
 #
-# Usage: bench/scale.sh [sizes=50,100] [rounds=1] [threads=16] [hold=1.5] [overhead=20]
+# Usage: bench/scale.sh [sizes=50] [rounds=1] [threads=16] [hold=1.5] [overhead=20]
 #                       [unrelated=1000] [junit=1] [modes=pgroup,runit,supervisord]
 #   sizes     the Ns, comma-separated (the issue's: sizes=50,100,200,400)
 #   rounds    rounds of every N and mode; the order of the modes rotates per round
@@ -16,7 +16,7 @@
 # Linux: CPU and PSS come from /proc; supervisord is installed with apt-get if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-declare -A opt=([sizes]=50,100 [rounds]=1 [threads]=16 [hold]=1.5 [overhead]=20 [unrelated]=1000 [junit]=1
+declare -A opt=([sizes]=50 [rounds]=1 [threads]=16 [hold]=1.5 [overhead]=20 [unrelated]=1000 [junit]=1
     [modes]=pgroup,runit,supervisord)
 for a in "$@"; do
     k=${a%%=*}
