@@ -250,7 +250,12 @@ public class ScaleBench {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectErrorStream(true)
                     .start(), Process::destroyForcibly);
-            awaitAll(services, ScaleBench::runs, "runit services to read run in supervise/stat");
+            try {
+                awaitAll(services, ScaleBench::runs, "runit services to read run in supervise/stat");
+            } catch (RuntimeException e) {
+                hup(runsvdirs); // runsvdir TERMs its runsv, each runsv its service and logger
+                throw e;
+            }
             long ready = System.nanoTime();
             double heapReady = heapMb();
             Snapshot snap = Snapshot.take();
@@ -259,9 +264,7 @@ public class ScaleBench {
             double heapRetained = (heapAfterGcMb() - heap0) * 1024 / n;
             holdFrom(ready);
             long stop = System.nanoTime();
-            List<String> kill = new ArrayList<>(List.of("kill", "-HUP"));
-            runsvdirs.forEach(p -> kill.add(Long.toString(p.pid())));
-            new ProcessBuilder(kill).inheritIO().start().waitFor();
+            hup(runsvdirs);
             tree.awaitGone();
             long gone = System.nanoTime();
             tree.awaitReaped();
@@ -274,6 +277,13 @@ public class ScaleBench {
                 return null;
             }, x -> {});
         }
+    }
+
+    /** One {@code kill -HUP} for all: the JDK can send only TERM and KILL, and runsvdir exits on TERM alone. */
+    static void hup(List<Process> runsvdirs) throws IOException, InterruptedException {
+        List<String> kill = new ArrayList<>(List.of("kill", "-HUP"));
+        runsvdirs.forEach(p -> kill.add(Long.toString(p.pid())));
+        new ProcessBuilder(kill).inheritIO().start().waitFor();
     }
 
     static boolean runs(Path service) {
