@@ -19,3 +19,20 @@ pgroup_classpath() {
   echo "${extra}pgroup-core/target/classes:pgroup-runtime/target/classes:$(tr '\n' ':' <"$list")"
   rm -f "$list"
 }
+
+# pgroup-junit5's test classes (TwoHundredGroupsTest's fixtures) with everything they need, as
+# absolute paths, for bench/JUnitSuiteBench.java, which runs in pgroup-junit5's dir.
+pgroup_junit5_test_classpath() {
+  local list
+  list=$(mktemp)
+  mvn -B -q -o -Dstyle.color=never test-compile dependency:build-classpath \
+    -pl pgroup-runtime,pgroup-core,pgroup-junit5 -Dmdep.includeScope=test \
+    -Dmdep.excludeArtifactIds=pgroup-runtime,pgroup-core -Dmdep.outputFile="$list" -Dmdep.appendOutput=true >/dev/null
+  local m
+  for m in pgroup-junit5/target/test-classes pgroup-junit5/target/classes pgroup-core/target/classes \
+    pgroup-runtime/target/classes; do
+    printf '%s:' "$PWD/$m"
+  done
+  tr '\n' ':' <"$list"
+  rm -f "$list"
+}
