@@ -134,10 +134,15 @@ public record PassedSockets(List<Socket> sockets) {
         List<Socket> out = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.trim().split(" ");
-            if (f.length != 4 || Integer.parseInt(f[0]) != FIRST_FD + out.size()) {
-                throw new IOException(file + " is damaged: '" + line + "'");
+            try {
+                if (f.length == 4 && Integer.parseInt(f[0]) == FIRST_FD + out.size()) {
+                    out.add(new Socket(Integer.parseInt(f[0]), f[2], f[3], Integer.parseInt(f[1])));
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
             }
-            out.add(new Socket(Integer.parseInt(f[0]), f[2], f[3], Integer.parseInt(f[1])));
+            throw new IOException(file + " is damaged: '" + line + "'");
         }
         return new PassedSockets(out);
     }
