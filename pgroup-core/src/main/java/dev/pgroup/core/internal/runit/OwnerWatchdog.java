@@ -95,8 +95,13 @@ public final class OwnerWatchdog {
             // "listen <index> <message>": socket <index> could not be bound, and the watchdog exited.
             release(layout.directory());
             String[] parts = line.split(" ", 3);
-            throw new PassedSockets.BindFailure(
-                    sockets.sockets().get(Integer.parseInt(parts[1])), parts.length > 2 ? parts[2] : line);
+            PassedSockets.Socket socket;
+            try {
+                socket = sockets.sockets().get(Integer.parseInt(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IOException("the owner watchdog could not bind a socket (" + line + "); see " + log, e);
+            }
+            throw new PassedSockets.BindFailure(socket, parts.length > 2 ? parts[2] : line);
         }
         if (line == null || !line.matches("\\d+ [01]")) {
             release(layout.directory());
