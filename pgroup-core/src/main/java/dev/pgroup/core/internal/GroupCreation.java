@@ -9,6 +9,7 @@ import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.PassedSockets;
 import dev.pgroup.core.internal.runit.ProcessPlan;
 import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
@@ -125,7 +126,8 @@ public record GroupCreation(
             List<ProcessPlan> plans = planner.plan();
             ProcessDirWriter dirs = new ProcessDirWriter(
                     definition, layout, planner::placeholders, new ProgramResolver(definition, environment));
-            ServiceWriter writer = new ServiceWriter(runit, id, layout);
+            PassedSockets sockets = PassedSockets.of(plans);
+            ServiceWriter writer = new ServiceWriter(runit, id, layout, sockets);
             for (int i = 0; i < plans.size(); i++) {
                 ticket.checkpoint();
                 ProcessDefinition p = definition.processes().get(i);
@@ -138,6 +140,7 @@ public record GroupCreation(
                 users.openProcessDir(p, plan.serviceDir(), plan.workdir());
             }
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
+            sockets.write(layout.passedSockets());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
             ticket.commit();
             registry.finish(id, owner);

@@ -229,11 +229,11 @@ public final class GroupPlanner {
                         p.line("listen"),
                         p.name(),
                         "listen",
-                        "socket passing runs pgroup's perl launcher, but perl is not on PATH (" + path + ")"));
+                        "socket passing moves sockets with perl in large groups, but perl is not on PATH (" + path
+                                + ")"));
         Map<String, Integer> passed = new LinkedHashMap<>();
         p.listen().ports().forEach(name -> passed.put(name, own.get(name)));
-        return new SocketPassing(
-                p.listen().protocol(), passed, perl, layout.listenLauncher(), layout.listenMarker(p.name()));
+        return new SocketPassing(p.listen().protocol(), passed, perl, layout.listenLauncher());
     }
 
     /**

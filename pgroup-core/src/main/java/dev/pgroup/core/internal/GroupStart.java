@@ -5,6 +5,7 @@ import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.LogTail;
 import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.PassedSockets;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.Supervisor;
 import dev.pgroup.core.internal.start.StartWaiter;
@@ -50,6 +51,9 @@ public record GroupStart(
         ProcessHandle runsvdir;
         try {
             runsvdir = supervisor.launch(settings.names());
+        } catch (PassedSockets.BindFailure e) {
+            // A port taken since create: nothing was launched, so this is the process's start failure.
+            throw failedStart(e.process(), e.getMessage(), e);
         } catch (IOException e) {
             throw new PGroupException(withDiskNote("cannot start runsvdir for group " + id + ": " + e), e);
         }

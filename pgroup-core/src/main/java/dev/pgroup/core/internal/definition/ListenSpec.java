@@ -24,7 +24,7 @@ public record ListenSpec(Protocol protocol, List<String> ports) {
         return ports.isEmpty();
     }
 
-    /** How the passed sockets are handed to the daemon; see {@code listen.pl}. */
+    /** How the passed sockets are handed to the daemon; see {@code PassedSockets}. */
     public enum Protocol implements TomlSpelled {
         /** fd 3 upwards, {@code LISTEN_FDS}, {@code LISTEN_PID}, {@code LISTEN_FDNAMES}: lighttpd, gunicorn, uwsgi. */
         SYSTEMD,

@@ -18,9 +18,9 @@ import java.nio.file.Path;
  * &lt;group dir&gt;/.pgroup/start.lock                   held (FileChannel.lock) while a start runs
  * &lt;group dir&gt;/.pgroup/detached                     present for a group that outlives its creator
  * &lt;group dir&gt;/.pgroup/database                   the path of the database that registered the group
- * &lt;group dir&gt;/.pgroup/listen.pl                    the socket passing launcher
+ * &lt;group dir&gt;/.pgroup/sockets                      the passed sockets the watchdog binds at start
+ * &lt;group dir&gt;/.pgroup/listen.pl                    moves passed sockets above fd 9 (large groups only)
  * &lt;group dir&gt;/.pgroup/ready-check.pl               tcp, http and log checks of the check scripts
- * &lt;group dir&gt;/.pgroup/&lt;process&gt;.listening        pid of a launcher whose sockets all listen
  * </pre>
  */
 public record GroupLayout(Path directory) {
@@ -70,7 +70,12 @@ public record GroupLayout(Path directory) {
         return stateDir().resolve("runsvdir.log");
     }
 
-    /** The socket passing launcher, shared by the group's processes. */
+    /** The group's passed sockets, which its watchdog binds at every start ({@link PassedSockets}). */
+    public Path passedSockets() {
+        return stateDir().resolve("sockets");
+    }
+
+    /** Moves passed sockets above fd 9 into place; shared by the group's processes that need it. */
     public Path listenLauncher() {
         return stateDir().resolve("listen.pl");
     }
@@ -78,11 +83,6 @@ public record GroupLayout(Path directory) {
     /** The tcp, http and log ready checks the processes' {@code check} scripts run. */
     public Path readyCheckScript() {
         return stateDir().resolve(ReadyCheckScript.RESOURCE);
-    }
-
-    /** Where the launcher writes its pid once the process's passed sockets listen. */
-    public Path listenMarker(String process) {
-        return stateDir().resolve(process + ".listening");
     }
 
     public Path serviceDir(String process) {

@@ -52,10 +52,15 @@ public final class OwnerWatchdog {
 
     /**
      * Starts runsvdir under a watchdog owned by this JVM until {@link #release} or {@link #detach}.
+     * The watchdog first binds every passed socket of the group, so they listen before any runsv
+     * exists; one it cannot bind fails the launch before runsvdir is run.
      *
+     * @param sockets the group's passed sockets, which runsvdir inherits on fds 3, 4, ...
      * @param log where the watchdog's, runsvdir's and runsv's own messages go
+     * @throws PassedSockets.BindFailure when a socket cannot be bound; nothing was launched
      */
-    public static Launched launch(Path runsvdir, GroupLayout layout, Map<String, String> environment, Path log)
+    public static Launched launch(
+            Path runsvdir, GroupLayout layout, Map<String, String> environment, PassedSockets sockets, Path log)
             throws IOException {
         Path script = layout.stateDir().resolve(SCRIPT_RESOURCE);
         try (InputStream in = OwnerWatchdog.class.getResourceAsStream(SCRIPT_RESOURCE)) {
@@ -64,11 +69,13 @@ public final class OwnerWatchdog {
             }
             Spawning.writeExecutable(script, in.readAllBytes());
         }
-        ProcessBuilder pb = new ProcessBuilder(
-                        "perl",
-                        script.toString(),
-                        runsvdir.toString(),
-                        layout.directory().toString())
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "perl",
+                script.toString(),
+                runsvdir.toString(),
+                layout.directory().toString()));
+        command.addAll(sockets.watchdogArguments());
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(layout.directory().toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().clear();
@@ -83,6 +90,18 @@ public final class OwnerWatchdog {
         } catch (IOException e) {
             release(layout.directory());
             throw e;
+        }
+        if (line != null && line.startsWith("listen ")) {
+            // "listen <index> <message>": socket <index> could not be bound, and the watchdog exited.
+            release(layout.directory());
+            String[] parts = line.split(" ", 3);
+            PassedSockets.Socket socket;
+            try {
+                socket = sockets.sockets().get(Integer.parseInt(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IOException("the owner watchdog could not bind a socket (" + line + "); see " + log, e);
+            }
+            throw new PassedSockets.BindFailure(socket, parts.length > 2 ? parts[2] : line);
         }
         if (line == null || !line.matches("\\d+ [01]")) {
             release(layout.directory());

@@ -21,11 +21,18 @@ public final class ServiceWriter {
     private final Runit runit;
     private final String groupId;
     private final Path readyCheckScript;
+    private final PassedSockets sockets;
 
     public ServiceWriter(Runit runit, String groupId, GroupLayout layout) {
+        this(runit, groupId, layout, PassedSockets.NONE);
+    }
+
+    /** @param sockets every socket the group passes: each run script inherits them all */
+    public ServiceWriter(Runit runit, String groupId, GroupLayout layout, PassedSockets sockets) {
         this.runit = runit;
         this.groupId = groupId;
         this.readyCheckScript = layout.readyCheckScript();
+        this.sockets = sockets;
     }
 
     public void write(ProcessPlan p, List<String> readyCommand) throws IOException {
@@ -38,9 +45,13 @@ public final class ServiceWriter {
                 .append("exec 2>&1\n")
                 .append(workdirAndEnvironment(p));
         List<String> command = p.command();
-        if (p.passing() != null) {
+        if (p.passing() == null) {
+            run.append(sockets.closeAll());
+        } else if (sockets.needsMover(p.name())) {
             p.passing().installLauncher();
-            command = p.passing().wrap(p.name(), command);
+            command = sockets.throughMover(p.name(), p.passing(), command);
+        } else {
+            run.append(sockets.handOver(p.name(), p.passing().protocol()));
         }
         run.append("exec ").append(quoteAll(command)).append('\n');
         script(dir.resolve("run"), run);
@@ -48,6 +59,7 @@ public final class ServiceWriter {
         script(
                 dir.resolve("log").resolve("run"),
                 header(p)
+                        .append(sockets.closeAll())
                         .append("exec ")
                         .append(quote(runit.svlogd().toString()))
                         .append(" -tt ")
@@ -92,9 +104,9 @@ public final class ServiceWriter {
             case TCP -> readyCheck("tcp", p.readyTarget());
             case HTTP -> readyCheck("http", p.readyTarget());
             case LOG -> readyCheck("log", p.readyTarget(), p.logFile().toString());
-            case SOCKET_PASSED -> "# The launcher writes its pid once the passed sockets listen; exec keeps that pid.\n"
-                    + "[ \"$(cat " + quote(p.passing().marker().toString())
-                    + " 2>/dev/null)\" = \"$(cat supervise/pid)\" ]\n";
+            case SOCKET_PASSED -> "# The sockets listen since the group's start, before runsv ran this process, and\n"
+                    + "# it inherited them: running is ready (sv check runs this only for a service that is up).\n"
+                    + "exit 0\n";
             case COMMAND -> workdirAndEnvironment(p) + "exec " + quoteAll(readyCommand) + "\n";
             case EXIT -> "# A one-shot step: done once its finish script recorded the expected exit status.\n"
                     + "read status rest < supervise/" + SupervisedState.EXIT_RECORD + " 2>/dev/null && [ \"$status\" = "

@@ -90,6 +90,7 @@ public final class Supervisor {
      *
      * @return runsvdir
      * @throws PGroupException when the group's runsvdir already runs
+     * @throws PassedSockets.BindFailure when a passed socket cannot be bound: nothing was launched
      */
     public ProcessHandle launch(List<String> processes) throws IOException {
         Optional<ProcessHandle> running = runsvdir();
@@ -103,8 +104,12 @@ public final class Supervisor {
         // runsvdir skips a dir whose mtime is the current second and looks again a second later.
         Files.setLastModifiedTime(
                 layout.directory(), FileTime.from(Instant.now().minusSeconds(2)));
-        OwnerWatchdog.Launched launched =
-                OwnerWatchdog.launch(runit.runsvdir(), layout, environment, layout.runsvdirLog());
+        OwnerWatchdog.Launched launched = OwnerWatchdog.launch(
+                runit.runsvdir(),
+                layout,
+                environment,
+                PassedSockets.read(layout.passedSockets()),
+                layout.runsvdirLog());
         try {
             ProcessHandle runsvdir = ProcessHandle.of(launched.runsvdirPid())
                     .orElseThrow(() -> new IOException("runsvdir exited at once; see " + layout.runsvdirLog()));

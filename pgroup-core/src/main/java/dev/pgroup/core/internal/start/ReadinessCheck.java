@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal.start;
 
-import dev.pgroup.core.internal.runit.SupervisedState;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.HttpURLConnection;
@@ -51,33 +50,14 @@ public interface ReadinessCheck {
     }
 
     /**
-     * Ready as soon as it runs with its sockets: pgroup's launcher bound them and passed them, so
-     * they accept before the daemon even starts. The launcher writes its pid to {@code marker} once
-     * every socket listens and then execs the daemon, which keeps that pid; so the check is a file
-     * read, not a connection. A bind that failed never writes the marker: the launcher exits, and
-     * start fails on that exit.
+     * Ready as soon as it runs: the group's watchdog bound its sockets at start, before runsv
+     * existed, and the process inherited them, so they accept connections (the kernel queues them
+     * until the daemon accepts). A bind that failed failed the start before anything ran.
      *
-     * @param serviceDir the runit service dir, whose supervised pid must match the marker
      * @param addresses what was bound, for messages
      */
-    static ReadinessCheck socketPassed(Path marker, Path serviceDir, String addresses) {
-        return new Attempts(
-                "socket passed, " + addresses + " bound by pgroup's launcher (" + marker + ")",
-                0, // one small file read
-                atMost -> {
-                    long pid = SupervisedState.read(serviceDir).pid();
-                    String written;
-                    try {
-                        written = Files.readString(marker, StandardCharsets.US_ASCII)
-                                .strip();
-                    } catch (IOException e) {
-                        return Optional.of("the launcher of pid " + pid + " has not bound the sockets yet");
-                    }
-                    if (pid != 0 && written.equals(Long.toString(pid))) {
-                        return READY;
-                    }
-                    return Optional.of("the sockets were bound by pid " + written + ", runit supervises pid " + pid);
-                });
+    static ReadinessCheck socketPassed(String addresses) {
+        return new Fixed("socket passed, " + addresses + " listening since start");
     }
 
     /** Ready once 127.0.0.1:{@code port} accepts a connection; ready-check.pl's tcp means the same. */

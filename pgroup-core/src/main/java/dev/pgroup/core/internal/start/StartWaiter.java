@@ -87,8 +87,7 @@ public final class StartWaiter {
             case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
             case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
-            case SOCKET_PASSED -> ReadinessCheck.socketPassed(
-                    layout.listenMarker(p.name()), layout.serviceDir(p.name()), p.readyTarget());
+            case SOCKET_PASSED -> ReadinessCheck.socketPassed(p.readyTarget());
             case COMMAND -> ReadinessCheck.command(
                     layout.serviceDir(p.name()).resolve("check"), layout.serviceDir(p.name()));
         };

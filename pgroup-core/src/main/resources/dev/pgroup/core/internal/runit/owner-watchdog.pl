@@ -1,6 +1,11 @@
-# pgroup watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR
+# pgroup watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR [PORT:PROCESS:NAME]...
 #
-# Runs `RUNSVDIR -P GROUP_DIR` as its child and prints "<runsvdir pid> <subreaper 1|0>". Its stdin is
+# Binds 127.0.0.1:PORT for each PORT:PROCESS:NAME (socket passing), runs `RUNSVDIR -P GROUP_DIR` as
+# its child with those listening sockets on fds 3, 4, ..., and prints "<runsvdir pid> <subreaper
+# 1|0>". runsvdir and runsv close none of the fds they inherit, so every run script has the
+# sockets and hands its own to its daemon; and since they hold them while the group runs, a daemon
+# runsv restarts gets the same socket again, with no moment where connections are refused. A
+# socket that cannot be bound prints "listen <index> <message>" instead, and nothing is run. Its stdin is
 # a pipe whose write end the JVM that starts the group holds:
 #   - a line "hup" makes it send HUP to runsvdir (pgroup's stop; the JVM cannot send HUP itself);
 #   - a line "detach" ends the lease: the group outlives that JVM (the CLI's detached groups, once
@@ -24,7 +29,7 @@ use Config;
 # lifecycle. WNOHANG is 1 on Linux and macOS.
 use constant WNOHANG => 1;
 
-my ($runsvdir, $dir) = @ARGV;
+my ($runsvdir, $dir, @listen) = @ARGV;
 $| = 1;
 
 # A process group of its own: Ctrl-C or a hang-up aimed at the owner's terminal is the owner's
@@ -32,11 +37,13 @@ $| = 1;
 # shell that started it.
 setpgrp(0, 0);
 my $subreaper = become_subreaper();
+my @sockets = listen_all(@listen);
 
 my $child = fork();
 die "pgroup watchdog: fork: $!\n" unless defined $child;
 if ($child == 0) {
     setpgrp(0, 0);
+    place_sockets(@sockets);
     # The JVM blocks SIGQUIT in its threads, and a child inherits the mask through every exec:
     # services would never see QUIT (nginx's and gunicorn's graceful stop). Start them clean.
     clear_signal_mask();
@@ -45,6 +52,8 @@ if ($child == 0) {
     open(STDOUT, '>&', \*STDERR);    # never write into the owner's pipe
     exec($runsvdir, '-P', $dir) or do { print STDERR "pgroup watchdog: cannot exec $runsvdir: $!\n"; exit 111 };
 }
+# runsvdir holds the sockets now, and every runsv and service after it; the group's stop closes them.
+close($_) for @sockets;
 print "$child $subreaper\n";
 open(STDOUT, '>&', \*STDERR);        # the owner reads one line; a detached owner reads nothing more
 
@@ -144,6 +153,76 @@ sub descendants {
         }
     }
     return @out;
+}
+
+# Binds and listens on 127.0.0.1:PORT for each "PORT:PROCESS:NAME", in order; the sockets are not
+# close-on-exec, so runsvdir inherits them. On failure it says which socket and exits: nothing runs.
+sub listen_all {
+    return () unless @_;
+    # Socket constants. Loading perl's Socket module costs 3-4 ms, a large part of a start, so on
+    # the common platforms the values (fixed by their ABIs) are written here; elsewhere Socket is used.
+    my ($AF_INET, $SOCK_STREAM, $SOL_SOCKET, $SO_REUSEADDR, $SOMAXCONN, $sockaddr);
+    # Loopback only, never the network: the address the tcp ready check and the documentation use.
+    my $loopback = pack('C4', 127, 0, 0, 1);
+    if ($^O eq 'linux' && $Config{archname} =~ /^(x86_64|i[3-6]86|aarch64|arm)/) {
+        ($AF_INET, $SOCK_STREAM, $SOL_SOCKET, $SO_REUSEADDR, $SOMAXCONN) = (2, 1, 1, 2, 4096);
+        $sockaddr = sub { pack('S n a4 x8', $AF_INET, $_[0], $loopback) };
+    } elsif ($^O eq 'darwin') {
+        ($AF_INET, $SOCK_STREAM, $SOL_SOCKET, $SO_REUSEADDR, $SOMAXCONN) = (2, 1, 0xffff, 4, 128);
+        $sockaddr = sub { pack('C C n a4 x8', 16, $AF_INET, $_[0], $loopback) };
+    } else {
+        require Socket;
+        ($AF_INET, $SOCK_STREAM, $SOL_SOCKET, $SO_REUSEADDR, $SOMAXCONN) =
+            (Socket::AF_INET(), Socket::SOCK_STREAM(), Socket::SOL_SOCKET(), Socket::SO_REUSEADDR(),
+             Socket::SOMAXCONN());
+        $sockaddr = sub { Socket::pack_sockaddr_in($_[0], $loopback) };
+    }
+    local $^F = 1023;    # sockets created while this is set are not close-on-exec
+    my @out;
+    for my $i (0 .. $#_) {
+        my ($port, $process, $name) = split(/:/, $_[$i], 3);
+        my $what = "127.0.0.1:$port (port \"$name\" of process \"$process\")";
+        my $s;
+        socket($s, $AF_INET, $SOCK_STREAM, 0) or listen_failed($i, "cannot create a socket for $what: $!");
+        # A restarted group must listen again while old connections sit in TIME_WAIT. It does not
+        # let two sockets listen on one port: a port another program holds still fails.
+        setsockopt($s, $SOL_SOCKET, $SO_REUSEADDR, 1) or listen_failed($i, "cannot set SO_REUSEADDR for $what: $!");
+        bind($s, $sockaddr->($port)) or listen_failed($i, "cannot listen on $what: $!");
+        listen($s, $SOMAXCONN) or listen_failed($i, "cannot listen on $what: $!");
+        push(@out, $s);
+    }
+    return @out;
+}
+
+sub listen_failed {
+    my ($index, $message) = @_;
+    print STDERR "pgroup: $message\n";
+    print "listen $index $message\n";
+    exit 111;
+}
+
+# Puts the sockets on fds 3, 4, ... in this child, where the run scripts look for them. A process
+# that the JVM started has only fds 0-2 open, so they are there already; this is for the odd
+# environment that leaves more (and loads POSIX only then). Every socket is lifted above the targets
+# first, so that putting one in place cannot close another that sits there.
+sub place_sockets {
+    my @sockets = @_;
+    return unless grep { fileno($sockets[$_]) != 3 + $_ } 0 .. $#sockets;
+    require POSIX;
+    my $above = 3 + @sockets;
+    my @high;
+    for my $s (@sockets) {
+        my ($fd, @low) = (POSIX::dup(fileno($s)));
+        while (defined $fd && $fd < $above) { push(@low, $fd); $fd = POSIX::dup($fd) }
+        POSIX::close($_) for @low;
+        defined $fd or die "pgroup watchdog: cannot duplicate a socket: $!\n";
+        push(@high, $fd);
+    }
+    close($_) for @sockets;
+    for my $i (0 .. $#high) {
+        defined POSIX::dup2($high[$i], 3 + $i) or die "pgroup watchdog: cannot move a socket to fd " . (3 + $i) . ": $!\n";
+        POSIX::close($high[$i]);
+    }
 }
 
 # Unblocks every signal. On Linux through rt_sigprocmask(2) by syscall: loading POSIX for its
