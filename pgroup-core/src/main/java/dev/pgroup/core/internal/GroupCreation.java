@@ -10,6 +10,7 @@ import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.ContainerRemoval;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
 import dev.pgroup.core.internal.runit.Runit;
@@ -141,6 +142,7 @@ public final class GroupCreation {
                 dirs.prepare(p, plan);
                 writer.write(plan, planner.readyCommand(p));
             }
+            ContainerRemoval.writeScript(layout, id, plans);
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
             ticket.commit();
@@ -192,7 +194,18 @@ public final class GroupCreation {
     private static Manifest manifest(String id, String name, GroupLayout layout, List<ProcessPlan> plans) {
         List<Manifest.ProcessInfo> processes = new ArrayList<>();
         for (ProcessPlan p : plans) {
-            processes.add(new Manifest.ProcessInfo(p.name(), p.id(), p.serviceDir(), p.logFile(), p.ports(), 0));
+            processes.add(
+                    p.container() == null
+                            ? new Manifest.ProcessInfo(p.name(), p.id(), p.serviceDir(), p.logFile(), p.ports(), 0)
+                            : new Manifest.ProcessInfo(
+                                    p.name(),
+                                    p.id(),
+                                    p.serviceDir(),
+                                    p.logFile(),
+                                    p.ports(),
+                                    0,
+                                    p.container().image(),
+                                    p.container().imageId()));
         }
         return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
     }

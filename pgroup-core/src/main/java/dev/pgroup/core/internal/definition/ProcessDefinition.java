@@ -21,6 +21,8 @@ import java.util.Map;
  * @param stopTimeout how long it may take to exit before it is killed
  * @param restart what runit does when it exits
  * @param lines 1-based line of each key, e.g. {@code command -> 4}, for error messages
+ * @param container the image and its ports for a process that runs as a container; null for a
+ *     local binary
  */
 public record ProcessDefinition(
         String name,
@@ -36,7 +38,42 @@ public record ProcessDefinition(
         String stopSignal,
         Duration stopTimeout,
         RestartPolicy restart,
-        Map<String, Integer> lines) {
+        Map<String, Integer> lines,
+        ContainerSpec container) {
+
+    /** A local binary. */
+    public ProcessDefinition(
+            String name,
+            List<String> command,
+            List<String> ports,
+            List<String> templates,
+            List<String> files,
+            ReadySpec ready,
+            ListenSpec listen,
+            Map<String, String> env,
+            List<String> after,
+            String workdir,
+            String stopSignal,
+            Duration stopTimeout,
+            RestartPolicy restart,
+            Map<String, Integer> lines) {
+        this(
+                name,
+                command,
+                ports,
+                templates,
+                files,
+                ready,
+                listen,
+                env,
+                after,
+                workdir,
+                stopSignal,
+                stopTimeout,
+                restart,
+                lines,
+                null);
+    }
 
     public ProcessDefinition {
         command = List.copyOf(command);
@@ -46,6 +83,11 @@ public record ProcessDefinition(
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         after = List.copyOf(after);
         lines = Map.copyOf(lines);
+    }
+
+    /** Whether it runs as a container ({@code image}) rather than a local binary. */
+    public boolean isContainer() {
+        return container != null;
     }
 
     /** The line of {@code key}, or of the process table when the key was not written. */

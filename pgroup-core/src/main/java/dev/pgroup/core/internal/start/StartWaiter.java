@@ -84,7 +84,7 @@ public final class StartWaiter {
         return switch (p.ready()) {
             case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
             case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
-            case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
+            case TCP -> ReadinessCheck.tcp(p.readyTarget());
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
             case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
             case SOCKET_PASSED -> ReadinessCheck.socketPassed(
