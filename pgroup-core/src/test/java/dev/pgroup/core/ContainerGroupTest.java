@@ -227,6 +227,42 @@ class ContainerGroupTest {
     }
 
     @Test
+    void ownerKilledWithSigkillLeavesNoContainerRunningAfterThreeSeconds(Groups groups) throws Exception {
+        Path definition = groups.definition(
+                """
+                [[process]]
+                name = "cache"
+                image = "pgroup-test/redis:7"
+                ports = ["main"]
+                publish = { main = 6379 }
+                ready = { tcp = "main" }
+
+                [[process]]
+                name = "stubborn"
+                image = "pgroup-test/busybox"
+                command = ["sh", "-c", "trap '' TERM; while :; do sleep 1; done"]
+                """);
+        String id;
+        try (ChildJvm child =
+                new ChildJvm(groups.dir().resolve("child-base"), TestEngines.DATABASE, definition, 1, "start")) {
+            id = Manifest.read(child.manifests.get(0)).groupId();
+            assertThat(containers(id)).as("containers of the running group").hasSize(2);
+
+            child.process.destroyForcibly(); // SIGKILL: the owner's pipe closes, its watchdog tears down
+            child.process.waitFor();
+        }
+
+        List<String>[] left = new List[] {List.of()};
+        Deadline.in(Duration.ofSeconds(3)).await(() -> (left[0] = running(id)).isEmpty(), Duration.ofMillis(20));
+        assertThat(left[0])
+                .as("containers running 3 s after the owner's SIGKILL")
+                .isEmpty();
+        Deadline.in(Duration.ofSeconds(10)).await(() -> containers(id).isEmpty(), Duration.ofMillis(50));
+        assertThat(containers(id)).as("containers left at all").isEmpty();
+        groups.engine().prune(); // the dead owner's group row and leases
+    }
+
+    @Test
     void pruneRemovesAContainerWhoseGroupIsGone(Groups groups) throws Exception {
         // A container as pgroup labels them, of a group whose directory no longer exists.
         Path goneDir = groups.dir().resolve("base").resolve("gone-host-abcdef");
@@ -280,6 +316,13 @@ class ContainerGroupTest {
 
         assertThat(report.actions()).noneSatisfy(a -> assertThat(a).contains(group.id()));
         assertThat(containers(group.id())).hasSize(1);
+    }
+
+    /** The ids of the running containers labelled with {@code groupId}. */
+    static List<String> running(String groupId) {
+        ShortCommand ps = ContainerEngineAvailable.docker("ps", "-q", "--filter", "label=dev.pgroup.group=" + groupId);
+        assertThat(ps.ok()).as(ps.err()).isTrue();
+        return ps.out().strip().lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** The ids of the containers labelled with {@code groupId}, running or not. */
