@@ -88,6 +88,20 @@ class ContainerDefinitionErrorsTest extends BadDefinitionFixture {
     }
 
     @Test
+    void imageThatTheEngineWouldReadAsAnOptionIsRejected() throws IOException {
+        DefinitionException e = createFails(
+                """
+                [[process]]
+                name = "cache"
+                image = "--privileged/redis:7"
+                """);
+
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.key()).contains("image");
+        assertThat(e.getMessage()).contains("is not an image reference");
+    }
+
+    @Test
     void containerKeysWithoutAnImageAreRejected() throws IOException {
         DefinitionException e = createFails(
                 """

@@ -28,9 +28,10 @@ public record ContainerSpec(String image, String engine, String engineKey, Map<S
 
     /**
      * A reference as Docker's grammar allows it: optional registry host (with port), path
-     * components, tag, digest. Nothing a shell would treat specially can match.
+     * components, tag, digest. Nothing a shell would treat specially can match, and nothing that
+     * starts with '-', which the engine would read as an option.
      */
-    private static final Pattern REFERENCE = Pattern.compile("(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?"
+    private static final Pattern REFERENCE = Pattern.compile("(?:[a-zA-Z0-9][a-zA-Z0-9.-]*(?::[0-9]+)?/)?"
             + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
             + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[a-z0-9]+:[a-f0-9]{32,})?");
 
