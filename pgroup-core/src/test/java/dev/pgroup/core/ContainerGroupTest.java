@@ -199,6 +199,40 @@ class ContainerGroupTest {
     }
 
     @Test
+    void stopRemovesAContainerWhoseSupervisionWasKilled(Groups groups) throws Exception {
+        Group group = groups.started(
+                """
+                [[process]]
+                name = "cache"
+                image = "pgroup-test/redis:7"
+                ports = ["main"]
+                publish = { main = 6379 }
+                ready = { tcp = "main" }
+                """);
+        // given: the watchdog, runsvdir, the runsv and the engine client all killed -9 (an OOM killer's
+        // work), so neither a finish script nor the watchdog's teardown runs, and nothing restarts it
+        Path state = group.directory().resolve(".pgroup");
+        ProcessHandle watchdog = pidFile(state.resolve("watchdog.pid"));
+        ProcessHandle runsvdir = pidFile(state.resolve("runsvdir.pid"));
+        ProcessHandle client = pidFile(group.directory().resolve("cache/supervise/pid"));
+        ProcessHandle runsv = client.parent().orElseThrow();
+        List<ProcessHandle> killed = List.of(watchdog, runsvdir, runsv, client);
+        killed.forEach(ProcessHandle::destroyForcibly);
+        Deadline.in(Duration.ofSeconds(5))
+                .await(() -> killed.stream().noneMatch(ProcessHandle::isAlive), Duration.ofMillis(5));
+        assertThat(running(group.id())).as("the container outlives its client").hasSize(1);
+
+        group.stop();
+
+        assertThat(containers(group.id())).as("containers after stop").isEmpty();
+    }
+
+    private static ProcessHandle pidFile(Path file) throws IOException {
+        return ProcessHandle.of(Long.parseLong(Files.readString(file).strip().split("\\s+")[0]))
+                .orElseThrow();
+    }
+
+    @Test
     void missingImageFailsCreateWithoutPulling(Groups groups) throws Exception {
         Path definition = groups.definition(
                 """
