@@ -21,11 +21,13 @@ public final class ServiceWriter {
     private final Runit runit;
     private final String groupId;
     private final Path readyCheckScript;
+    private final GroupLayout layout;
 
     public ServiceWriter(Runit runit, String groupId, GroupLayout layout) {
         this.runit = runit;
         this.groupId = groupId;
         this.readyCheckScript = layout.readyCheckScript();
+        this.layout = layout;
     }
 
     public void write(ProcessPlan p, List<String> readyCommand) throws IOException {
@@ -93,6 +95,9 @@ public final class ServiceWriter {
         }
         if (!p.after().isEmpty()) {
             Files.writeString(dir.resolve("down"), "");
+        }
+        if (p.container() != null) {
+            p.container().writeMarker(layout, p.name());
         }
     }
 
