@@ -78,13 +78,23 @@ public record ShortCommand(int exitCode, String out, String err) {
         return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
+    /**
+     * Reads a stream to its end on a thread of its own: on the common pool (one thread on two cores)
+     * the stdout reader would block while a full stderr pipe blocks the command.
+     */
     private static CompletableFuture<String> read(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        });
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread reader = new Thread(
+                () -> {
+                    try (in) {
+                        text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        text.complete("");
+                    }
+                },
+                "pgroup-command-output");
+        reader.setDaemon(true);
+        reader.start();
+        return text;
     }
 }
