@@ -88,6 +88,16 @@ public class ContainersBench {
             System.out.printf(
                     "ratio start pgroup container / pgroup binary: %.2f%n", median(start.get(c)) / median(start.get(b)));
             memory(engine, container, binary);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
