@@ -51,10 +51,28 @@ public record Manifest(
      * @param directory the process (runit service) directory
      * @param logFile the file svlogd writes the process output to
      * @param ports leased ports by port name, in definition order
-     * @param pid the process id of the running process, or 0 when it is not known to run
+     * @param pid the process id of the running process, or 0 when it is not known to run (for a
+     *     container, its engine client's)
+     * @param image the image of a process that runs as a container, as {@code group.toml} names it;
+     *     null for a local binary
+     * @param imageId the id the engine gave that image when the group was created, e.g. {@code
+     *     sha256:...}; null for a local binary
      */
     public record ProcessInfo(
-            String name, String id, Path directory, Path logFile, Map<String, Integer> ports, long pid) {
+            String name,
+            String id,
+            Path directory,
+            Path logFile,
+            Map<String, Integer> ports,
+            long pid,
+            String image,
+            String imageId) {
+
+        /** A local binary. */
+        public ProcessInfo(String name, String id, Path directory, Path logFile, Map<String, Integer> ports, long pid) {
+            this(name, id, directory, logFile, ports, pid, null, null);
+        }
+
         public ProcessInfo {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(id, "id");
@@ -65,7 +83,7 @@ public record Manifest(
 
         /** This process with another pid. */
         public ProcessInfo withPid(long newPid) {
-            return new ProcessInfo(name, id, directory, logFile, ports, newPid);
+            return new ProcessInfo(name, id, directory, logFile, ports, newPid, image, imageId);
         }
     }
 
@@ -129,6 +147,10 @@ public record Manifest(
             entries.put(prefix + "pid", Long.toString(p.pid()));
             entries.put(prefix + "ports", String.join(",", p.ports().keySet()));
             p.ports().forEach((port, number) -> entries.put(prefix + "port." + port, number.toString()));
+            if (p.image() != null) {
+                entries.put(prefix + "image", p.image());
+                entries.put(prefix + "image.id", p.imageId() == null ? "" : p.imageId());
+            }
         }
         entries.put("group.processes", String.join(",", names));
         StringBuilder text = new StringBuilder("# pgroup manifest: where this group's processes are.\n");
@@ -160,7 +182,9 @@ public record Manifest(
                     Path.of(r.text(prefix + "dir")),
                     Path.of(r.text(prefix + "log")),
                     ports,
-                    r.integer(prefix + "pid")));
+                    r.integer(prefix + "pid"),
+                    props.getProperty(prefix + "image"),
+                    props.getProperty(prefix + "image.id")));
         }
         Instant created;
         try {

@@ -44,6 +44,41 @@ class ManifestTest {
     }
 
     @Test
+    void aContainersImageAndItsIdSurviveWriteReadAndANewPid() {
+        Path dir = tmp.resolve("group");
+        Manifest written = new Manifest(
+                "cache-host-abc123",
+                "cache",
+                dir,
+                "host",
+                Instant.parse("2026-11-22T00:00:00Z"),
+                List.of(new Manifest.ProcessInfo(
+                        "cache",
+                        "cache-host-abc123.cache",
+                        dir.resolve("cache"),
+                        dir.resolve(".logs/cache/current"),
+                        Map.of("main", 20001),
+                        0,
+                        "pgroup-test/redis:7",
+                        "sha256:6846381411f8")));
+        Path file = tmp.resolve("manifest.properties");
+
+        written.write(file);
+        Manifest read = Manifest.read(file);
+
+        assertThat(read).isEqualTo(written);
+        Manifest.ProcessInfo started = read.process("cache").orElseThrow().withPid(4242);
+        assertThat(started.image()).isEqualTo("pgroup-test/redis:7");
+        assertThat(started.imageId()).isEqualTo("sha256:6846381411f8");
+        assertThat(sample(dir, "bin", Instant.EPOCH)
+                        .process("primary")
+                        .orElseThrow()
+                        .image())
+                .as("a local binary has no image")
+                .isNull();
+    }
+
+    @Test
     void writeThenReadGivesTheSameManifestEvenWithOddCharactersInPaths() {
         Path dir = tmp.resolve("odd dir=with:chars #and !bangs");
         Manifest written = sample(dir, "cache", Instant.parse("2026-11-22T00:00:00Z"));

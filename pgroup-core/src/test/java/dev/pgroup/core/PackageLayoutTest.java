@@ -24,6 +24,7 @@ class PackageLayoutTest {
     private static final String API = "dev.pgroup.core";
     private static final String MODEL = "dev.pgroup.core.model";
     private static final String ORCHESTRATION = "dev.pgroup.core.internal";
+    private static final String CONTAINER = "dev.pgroup.core.internal.container";
     private static final String START = "dev.pgroup.core.internal.start";
     private static final String RUNIT = "dev.pgroup.core.internal.runit";
     private static final String STATE = "dev.pgroup.core.internal.state";
@@ -41,11 +42,15 @@ class PackageLayoutTest {
             slices().matching("dev.pgroup.(**)").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule apiUses = mayUse(API, MODEL, ORCHESTRATION, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
+    static final ArchRule apiUses =
+            mayUse(API, MODEL, ORCHESTRATION, CONTAINER, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
 
     @ArchTest
     static final ArchRule orchestrationUses =
-            mayUse(ORCHESTRATION, MODEL, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
+            mayUse(ORCHESTRATION, MODEL, CONTAINER, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
+
+    @ArchTest
+    static final ArchRule containerUses = mayUse(CONTAINER, MODEL, RUNIT, DEFINITION, OS);
 
     @ArchTest
     static final ArchRule startUses = mayUse(START, MODEL, RUNIT, DEFINITION, OS);

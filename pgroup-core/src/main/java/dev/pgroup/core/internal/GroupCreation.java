@@ -8,6 +8,7 @@ import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.ContainerRemoval;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.PassedSockets;
 import dev.pgroup.core.internal.runit.ProcessPlan;
@@ -139,6 +140,7 @@ public record GroupCreation(
                 writer.write(plan, planner.readyCommand(p));
                 users.openProcessDir(p, plan.serviceDir(), plan.workdir());
             }
+            ContainerRemoval.writeScript(layout, id, plans);
             RuntimeSettings.of(plans).write(layout.runtimeSettings());
             sockets.write(layout.passedSockets());
             manifest(id, definition.name(), layout, plans).write(layout.manifest());
@@ -191,7 +193,18 @@ public record GroupCreation(
     private static Manifest manifest(String id, String name, GroupLayout layout, List<ProcessPlan> plans) {
         List<Manifest.ProcessInfo> processes = new ArrayList<>();
         for (ProcessPlan p : plans) {
-            processes.add(new Manifest.ProcessInfo(p.name(), p.id(), p.serviceDir(), p.logFile(), p.ports(), 0));
+            processes.add(
+                    p.container() == null
+                            ? new Manifest.ProcessInfo(p.name(), p.id(), p.serviceDir(), p.logFile(), p.ports(), 0)
+                            : new Manifest.ProcessInfo(
+                                    p.name(),
+                                    p.id(),
+                                    p.serviceDir(),
+                                    p.logFile(),
+                                    p.ports(),
+                                    0,
+                                    p.container().image(),
+                                    p.container().imageId()));
         }
         return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
     }

@@ -6,9 +6,11 @@ import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.definition.SourceFiles;
 import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.runit.ContainerPlan;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
 import dev.pgroup.core.internal.runit.SocketPassing;
+import dev.pgroup.core.internal.start.ContainerTcpCheck;
 import dev.pgroup.core.model.DefinitionException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ public final class GroupPlanner {
     private final Map<String, Map<String, Integer>> ports;
     private final ProjectPaths project;
     private final ProgramResolver programs;
+    private final ContainerPlanner containers;
     private final Map<String, ProcessPlan> plans = new HashMap<>();
     private ProcessUsers users;
 
@@ -57,6 +60,7 @@ public final class GroupPlanner {
         this.environment = environment;
         this.ports = ports;
         this.programs = new ProgramResolver(definition, environment);
+        this.containers = new ContainerPlanner(definition, groupId, layout, environment);
     }
 
     /** Runs the processes that have a {@code user} as that user (pgroup running as root). */
@@ -123,21 +127,35 @@ public final class GroupPlanner {
             workdir = workdir(p, render(ph, p.workdir(), p, "workdir", "workdir"), serviceDir);
         }
 
-        // A relative program may be a rendered template: whether it can run is checked after rendering.
-        command.set(
-                0,
-                programs.resolve(command.get(0), workdir, env, p, "command", "command[0]")
-                        .toString());
-
-        if (users != null && !users.commandPrefix(p.name()).isEmpty()) {
-            // runit's chpst switches user and execs: the pid runsv watches stays the process's.
-            programs.requireExecutable(p, Path.of(command.get(0)), "command", "command[0]");
-            command.addAll(0, users.commandPrefix(p.name()));
-        }
         Map<String, Integer> own = ports.getOrDefault(p.name(), Map.of());
+        ContainerPlan container = null;
+        if (p.isContainer()) {
+            ContainerPlanner.Planned planned = containers.plan(p, command, env, workdir, own);
+            command = planned.command();
+            container = planned.container();
+        } else {
+            // A relative program may be a rendered template: whether it can run is checked after rendering.
+            command.set(
+                    0,
+                    programs.resolve(command.get(0), workdir, env, p, "command", "command[0]")
+                            .toString());
+            if (users != null && !users.commandPrefix(p.name()).isEmpty()) {
+                // runit's chpst switches user and execs: the pid runsv watches stays the process's.
+                programs.requireExecutable(p, Path.of(command.get(0)), "command", "command[0]");
+                command.addAll(0, users.commandPrefix(p.name()));
+            }
+        }
+
         String readyTarget =
                 switch (p.ready().kind()) {
-                    case TCP -> own.get(p.ready().argument()).toString();
+                        // Behind the engine's proxy a connect succeeds before the container listens.
+                    case TCP -> p.isContainer()
+                            ? ContainerTcpCheck.target(
+                                    own.get(p.ready().argument()),
+                                    p.container().publish().get(p.ready().argument()),
+                                    container.engine(),
+                                    container.name())
+                            : own.get(p.ready().argument()).toString();
                     case HTTP -> {
                         String arg = p.ready().argument();
                         int colon = arg.indexOf(':');
@@ -165,7 +183,8 @@ public final class GroupPlanner {
                 p.after(),
                 p.stopSignal(),
                 p.stopTimeout(),
-                p.restart());
+                p.restart(),
+                container);
         plans.put(p.name(), plan);
         return plan;
     }

@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal;
 
+import dev.pgroup.core.internal.container.ContainerPrune;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
@@ -82,6 +83,8 @@ public final class Pruner {
                 actions.add("could not clean the owner locks of dead JVMs: " + e);
             }
         }
+        // After the groups: a stopped group's containers are gone already, what is left is leftover.
+        actions.addAll(ContainerPrune.run(environment, baseDir, onlyBaseDir));
         if (Files.isDirectory(baseDir, LinkOption.NOFOLLOW_LINKS)) {
             try (var dirs = Files.list(baseDir)) {
                 for (Path dir : dirs.sorted().toList()) {

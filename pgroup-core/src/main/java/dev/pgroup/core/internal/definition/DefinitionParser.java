@@ -21,7 +21,7 @@ import org.tomlj.TomlTable;
 public final class DefinitionParser {
     public static final String FILE_NAME = "group.toml";
 
-    static final Set<String> GROUP_KEYS = Set.of("name", "env", "process");
+    static final Set<String> GROUP_KEYS = Set.of("name", "env", "process", "engine");
 
     private final DefinitionToml toml;
     private final Path directory;
@@ -59,6 +59,7 @@ public final class DefinitionParser {
     private GroupDefinition parse(String nameOverride) {
         TomlTable root = toml.root();
         toml.rejectUnknownKeys(root, GROUP_KEYS, null, "");
+        ContainerSpec.checkGroupEngine(toml);
 
         String name = nameOverride != null
                 ? nameOverride

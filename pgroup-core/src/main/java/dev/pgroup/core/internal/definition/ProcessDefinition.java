@@ -23,6 +23,8 @@ import java.util.Map;
  * @param lines 1-based line of each key, e.g. {@code command -> 4}, for error messages
  * @param user the account it runs as when pgroup runs as root, or null for pgroup's own
  * @param seed the files prepared once per machine that its process dir gets a copy of, or null
+ * @param container the image and its ports for a process that runs as a container; null for a
+ *     local binary
  */
 public record ProcessDefinition(
         String name,
@@ -40,7 +42,44 @@ public record ProcessDefinition(
         RestartPolicy restart,
         Map<String, Integer> lines,
         String user,
-        SeedSpec seed) {
+        SeedSpec seed,
+        ContainerSpec container) {
+
+    /** A local binary. */
+    public ProcessDefinition(
+            String name,
+            List<String> command,
+            List<String> ports,
+            List<String> templates,
+            List<String> files,
+            ReadySpec ready,
+            ListenSpec listen,
+            Map<String, String> env,
+            List<String> after,
+            String workdir,
+            String stopSignal,
+            Duration stopTimeout,
+            RestartPolicy restart,
+            Map<String, Integer> lines) {
+        this(
+                name,
+                command,
+                ports,
+                templates,
+                files,
+                ready,
+                listen,
+                env,
+                after,
+                workdir,
+                stopSignal,
+                stopTimeout,
+                restart,
+                lines,
+                null,
+                null,
+                null);
+    }
 
     public ProcessDefinition {
         command = List.copyOf(command);
@@ -50,6 +89,11 @@ public record ProcessDefinition(
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         after = List.copyOf(after);
         lines = Map.copyOf(lines);
+    }
+
+    /** Whether it runs as a container ({@code image}) rather than a local binary. */
+    public boolean isContainer() {
+        return container != null;
     }
 
     /** The line of {@code key}, or of the process table when the key was not written. */

@@ -31,7 +31,11 @@ final class ProcessTable {
             "stop_timeout",
             "restart",
             "user",
-            "seed");
+            "seed",
+            "image",
+            "publish",
+            "engine",
+            "pull");
     private static final Set<String> STOP_SIGNALS = Set.of("TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2");
 
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -68,8 +72,12 @@ final class ProcessTable {
         }
         toml.rejectUnknownKeys(t, PROCESS_KEYS, name, "");
 
+        List<String> ports = toml.strings(t, "ports", name);
+        // A container's command is optional: the image's own CMD runs when it is left out.
+        ContainerSpec container = ContainerSpec.parse(toml, t, name, ports);
         List<String> command = toml.strings(t, "command", name);
-        if (command.isEmpty() || command.get(0).isBlank()) {
+        if ((container == null && command.isEmpty())
+                || (!command.isEmpty() && command.get(0).isBlank())) {
             throw toml.fail(
                     lines.getOrDefault("command", lines.get("")),
                     name,
@@ -79,7 +87,6 @@ final class ProcessTable {
                             : "must not be empty: its first element is the program to run");
         }
 
-        List<String> ports = toml.strings(t, "ports", name);
         Set<String> portSet = new HashSet<>();
         for (String port : ports) {
             if (!Names.isValid(port)) {
@@ -166,6 +173,7 @@ final class ProcessTable {
                 restart,
                 lines,
                 user,
-                seed);
+                seed,
+                container);
     }
 }

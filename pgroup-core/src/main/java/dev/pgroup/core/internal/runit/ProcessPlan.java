@@ -27,6 +27,7 @@ import java.util.Map;
  * @param stopSignal the signal runit sends to stop it
  * @param stopTimeout how long it may take before it is killed
  * @param restart what runit does when it exits
+ * @param container the engine and container of a process that runs as one; null for a local binary
  */
 public record ProcessPlan(
         String name,
@@ -43,7 +44,44 @@ public record ProcessPlan(
         List<String> after,
         String stopSignal,
         Duration stopTimeout,
-        RestartPolicy restart) {
+        RestartPolicy restart,
+        ContainerPlan container) {
+
+    /** A local binary. */
+    public ProcessPlan(
+            String name,
+            String id,
+            Path serviceDir,
+            Path logDir,
+            Path workdir,
+            List<String> command,
+            Map<String, String> env,
+            Map<String, Integer> ports,
+            ReadySpec.Kind ready,
+            String readyTarget,
+            SocketPassing passing,
+            List<String> after,
+            String stopSignal,
+            Duration stopTimeout,
+            RestartPolicy restart) {
+        this(
+                name,
+                id,
+                serviceDir,
+                logDir,
+                workdir,
+                command,
+                env,
+                ports,
+                ready,
+                readyTarget,
+                passing,
+                after,
+                stopSignal,
+                stopTimeout,
+                restart,
+                null);
+    }
 
     public ProcessPlan {
         command = List.copyOf(command);

@@ -22,6 +22,7 @@ public final class ServiceWriter {
     private final String groupId;
     private final Path readyCheckScript;
     private final PassedSockets sockets;
+    private final GroupLayout layout;
 
     public ServiceWriter(Runit runit, String groupId, GroupLayout layout) {
         this(runit, groupId, layout, PassedSockets.NONE);
@@ -33,6 +34,7 @@ public final class ServiceWriter {
         this.groupId = groupId;
         this.readyCheckScript = layout.readyCheckScript();
         this.sockets = sockets;
+        this.layout = layout;
     }
 
     public void write(ProcessPlan p, List<String> readyCommand) throws IOException {
@@ -82,26 +84,39 @@ public final class ServiceWriter {
         String record =
                 "echo \"$1 $2\" > " + quote(SupervisedState.exitRecord(dir).toString()) + "\n";
         String down = "exec " + quote(runit.sv().toString()) + " down " + quote(dir.toString()) + "\n";
+        // A container outlives its client when the client is killed: the finish script removes it,
+        // so that it is gone before runsv restarts the run script (which reuses its name).
+        String removeContainer = p.container() == null ? "" : ContainerRemoval.finishLine(p.container());
         switch (p.restart()) {
-            case ALWAYS -> {}
+            case ALWAYS -> {
+                if (p.container() != null) {
+                    script(dir.resolve("finish"), header(p).append(removeContainer));
+                }
+            }
             case ON_FAILURE -> script(
                     dir.resolve("finish"),
                     header(p)
+                            .append(removeContainer)
                             .append(record)
                             .append("[ \"$1\" = 0 ] && ")
                             .append(down)
                             .append("exit 0\n"));
-            case NEVER -> script(dir.resolve("finish"), header(p).append(record).append(down));
+            case NEVER -> script(
+                    dir.resolve("finish"),
+                    header(p).append(removeContainer).append(record).append(down));
         }
         if (!p.after().isEmpty()) {
             Files.writeString(dir.resolve("down"), "");
+        }
+        if (p.container() != null) {
+            p.container().writeMarker(layout, p.name());
         }
     }
 
     private String checkScript(ProcessPlan p, List<String> readyCommand) throws IOException {
         return switch (p.ready()) {
             case NONE -> null;
-            case TCP -> readyCheck("tcp", p.readyTarget());
+            case TCP -> readyCheck("tcp", p.readyTarget().split(" ")[0]);
             case HTTP -> readyCheck("http", p.readyTarget());
             case LOG -> readyCheck("log", p.readyTarget(), p.logFile().toString());
             case SOCKET_PASSED -> "# The sockets listen since the group's start, before runsv ran this process, and\n"

@@ -181,7 +181,12 @@ public final class Supervisor {
         try {
             boolean anything = new GroupStop(layout, watchdog(), runsvdir()).stop(stopTimeouts);
             OwnerWatchdog.release(layout.directory());
+            // Containers run outside runit's reach: a killed client leaves its container running.
+            java.util.Optional<String> containersLeft = ContainerRemoval.removeAll(layout, environment);
             deletePidFiles();
+            containersLeft.ifPresent(problem -> {
+                throw new PGroupException(problem);
+            });
             return anything;
         } finally {
             if (interrupted) {

@@ -71,6 +71,16 @@ public interface ReadinessCheck {
     }
 
     /**
+     * A tcp target as {@code RuntimeSettings} keeps it: {@code 20001}, or for a container's published
+     * port {@link ContainerTcpCheck#target}'s form.
+     */
+    static ReadinessCheck tcp(String target) {
+        return ContainerTcpCheck.isContainerTarget(target)
+                ? ContainerTcpCheck.of(target)
+                : tcp(Integer.parseInt(target.trim()));
+    }
+
+    /**
      * Ready once a GET answers 2xx or 3xx; a redirect is the answer, not followed. ready-check.pl's
      * http means the same (ReadyCheckAgreementTest).
      */

@@ -76,7 +76,8 @@ public final class StartWaiter {
         this.runsvdir = runsvdir;
         this.exits = new ExitJudgement(layout);
         for (ProcessSettings p : settings.processes()) {
-            tracked.put(p.name(), new Tracked(p, check(p, logOffsets.getOrDefault(p.name(), 0L))));
+            ReadinessCheck check = check(p, logOffsets.getOrDefault(p.name(), 0L));
+            tracked.put(p.name(), new Tracked(p, ContainerGate.around(check, p.ready(), layout, p.name())));
         }
     }
 
@@ -84,7 +85,7 @@ public final class StartWaiter {
         return switch (p.ready()) {
             case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
             case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
-            case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
+            case TCP -> ReadinessCheck.tcp(p.readyTarget());
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
             case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
             case SOCKET_PASSED -> ReadinessCheck.socketPassed(p.readyTarget());
@@ -181,8 +182,10 @@ public final class StartWaiter {
                     t.ready = false; // a one-shot step is ready once it has exited, see below
                 } else if (t.settings.ready() == ReadySpec.Kind.NONE) {
                     // runsv's status file may lag behind an exit; the process table does not.
+                    // The check is "running" for a binary; a container's also waits until its container runs.
                     t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0
-                            && Processes.find(s.pid(), 0).isPresent();
+                            && Processes.find(s.pid(), 0).isPresent()
+                            && t.check.isReady(deadline.remaining());
                 } else if (now - t.nextCheckNanos >= 0) {
                     t.ready = t.check.isReady(deadline.remaining());
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());

@@ -122,6 +122,10 @@ sub teardown {
     while (time() < $deadline && reap()) {
         select(undef, undef, undef, 0.02);
     }
+    # Containers run outside this process tree: a killed engine client leaves its container
+    # running. The group's script (ContainerRemoval.java) removes them by the group's label.
+    my $remove = "$dir/.pgroup/remove-containers";
+    system('/bin/sh', $remove) if -f $remove;
 }
 
 # Every descendant of $root: /proc on Linux, ps elsewhere. Used only to tear down, never per poll.

@@ -1,0 +1,106 @@
+package dev.pgroup.core.internal.container;
+
+import dev.pgroup.core.internal.definition.ContainerSpec;
+import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.os.ShortCommand;
+import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.ContainerPlan;
+import dev.pgroup.core.internal.runit.GroupLayout;
+import dev.pgroup.core.internal.runit.StartLock;
+import dev.pgroup.core.internal.runit.Supervisor;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Prune's part for containers: removes the user's containers that pgroup made (found by label)
+ * whose group no longer runs, because its owner died before anything removed them, or its dir was
+ * deleted. A group runs while its runsvdir runs (verified by pid, start time, uid and command
+ * line) or a start holds its lock; every container of a group is started under its runsvdir, so
+ * one without is left over. Containers of other users, and of groups outside the base dir when
+ * only the base dir is pruned, are left alone.
+ */
+public final class ContainerPrune {
+    private ContainerPrune() {}
+
+    /** Returns what it removed and what it could not, one line each. */
+    public static List<String> run(Map<String, String> environment, Path baseDir, boolean onlyBaseDir) {
+        List<String> actions = new ArrayList<>();
+        String uid = Integer.toString(TrustedDirectory.currentUid());
+        for (String name : ContainerSpec.ENGINES) {
+            Optional<Path> client = Executables.find(name, environment.getOrDefault("PATH", ""));
+            if (client.isEmpty()) {
+                continue;
+            }
+            ShortCommand ids = ShortCommand.run(
+                    client.get(),
+                    environment,
+                    ContainerEngine.CALL_TIMEOUT,
+                    "ps",
+                    "-aq",
+                    "--filter",
+                    "label=" + ContainerPlan.GROUP_LABEL);
+            if (!ids.ok() || ids.out().isBlank()) {
+                continue; // no daemon runs, so no container does
+            }
+            List<String> inspect = new ArrayList<>(List.of(
+                    "inspect",
+                    "--format",
+                    "{{.Name}}\t" + label(ContainerPlan.GROUP_LABEL) + "\t" + label(ContainerPlan.DIR_LABEL) + "\t"
+                            + label(ContainerPlan.OWNER_LABEL) + "\t" + label(ContainerPlan.UID_LABEL)));
+            inspect.addAll(ids.out().strip().lines().toList());
+            ShortCommand rows = ShortCommand.run(
+                    client.get(), environment, ContainerEngine.CALL_TIMEOUT, inspect.toArray(String[]::new));
+            if (!rows.ok() && rows.out().isBlank()) {
+                actions.add("could not inspect " + name + "'s pgroup containers: " + rows.firstErrorLine());
+                continue;
+            }
+            for (String row : rows.out().strip().lines().toList()) {
+                String[] f = row.split("\t", -1);
+                if (f.length < 5 || !f[4].equals(uid) || f[2].isEmpty()) {
+                    continue; // another user's, or not made by pgroup
+                }
+                String container = f[0].startsWith("/") ? f[0].substring(1) : f[0];
+                Path dir = Path.of(f[2]);
+                if (onlyBaseDir && !dir.startsWith(baseDir)) {
+                    continue;
+                }
+                Optional<String> why = leftOver(dir, f[3]);
+                if (why.isEmpty()) {
+                    continue;
+                }
+                ShortCommand rm = ShortCommand.run(
+                        client.get(), environment, ContainerEngine.CALL_TIMEOUT, "rm", "-f", container);
+                actions.add(
+                        rm.ok()
+                                ? "removed " + name + " container " + container + " of group " + f[1] + ": " + why.get()
+                                : "could not remove " + name + " container " + container + " of group " + f[1] + " ("
+                                        + why.get() + "): " + rm.firstErrorLine());
+            }
+        }
+        return actions;
+    }
+
+    /** Why a container of the group in {@code dir} is left over, or empty while the group runs. */
+    private static Optional<String> leftOver(Path dir, String ownerPid) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("its group's directory " + dir + " is gone");
+        }
+        GroupLayout layout = new GroupLayout(dir);
+        if (Supervisor.runsvdir(layout).isPresent() || StartLock.isHeld(layout)) {
+            return Optional.empty();
+        }
+        boolean ownerAlive = !ownerPid.isEmpty()
+                && ProcessHandle.of(Long.parseLong(ownerPid)).isPresent();
+        return Optional.of(
+                "its group no longer runs" + (ownerAlive ? "" : " (its owner, pid " + ownerPid + ", is gone)"));
+    }
+
+    private static String label(String key) {
+        return "{{index .Config.Labels \"" + key + "\"}}";
+    }
+}

@@ -1,0 +1,145 @@
+package dev.pgroup.core.internal.start;
+
+import dev.pgroup.core.internal.os.ShortCommand;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The tcp ready check of a container's published port. A connect to the published port alone
+ * proves nothing: the engine's proxy (docker-proxy, rootlessport) accepts there as soon as the
+ * container starts, and closes the connection only when its own connect into the container fails.
+ * Measured here: a connect through the proxy while the container starts is closed only about 1 s
+ * later. So the check waits until the engine says the container runs, connects to the container's
+ * own address and port the way the proxy does, and then to the published port. Where the
+ * container's address cannot be reached from the host (rootless engines, a VM on macOS), it falls
+ * back to a connection through the proxy that stays open for {@link #HELD}.
+ */
+public final class ContainerTcpCheck implements ReadinessCheck {
+    private static final String MARK = "container";
+    /** How long a connection through the proxy must stay open when the container's address is out of reach. */
+    static final Duration HELD = Duration.ofMillis(1500);
+    /** Connects to the container's address that get no answer at all (200 ms each) before the fallback. */
+    private static final int UNANSWERED_BEFORE_FALLBACK = 10;
+
+    private final int hostPort;
+    private final int containerPort;
+    private final String name;
+    private final Path engine;
+    private String address;
+    private boolean addressUnreachable;
+    private int unanswered;
+    private String problem = "not tried yet";
+
+    private ContainerTcpCheck(int hostPort, int containerPort, String name, Path engine) {
+        this.hostPort = hostPort;
+        this.containerPort = containerPort;
+        this.name = name;
+        this.engine = engine;
+    }
+
+    /** The ready target kept in the runtime settings: the host port first, as for a binary. */
+    public static String target(int hostPort, int containerPort, Path engine, String containerName) {
+        return hostPort + " " + MARK + " " + containerPort + " " + containerName + " " + engine;
+    }
+
+    static boolean isContainerTarget(String target) {
+        String[] parts = target.trim().split(" ", 3);
+        return parts.length == 3 && parts[1].equals(MARK);
+    }
+
+    static ContainerTcpCheck of(String target) {
+        String[] parts = target.trim().split(" ", 5);
+        return new ContainerTcpCheck(
+                Integer.parseInt(parts[0]), Integer.parseInt(parts[2]), parts[3], Path.of(parts[4]));
+    }
+
+    @Override
+    public boolean isReady(Duration atMost) {
+        Optional<String> why;
+        try {
+            why = attempt(atMost);
+        } catch (IOException e) {
+            why = Optional.of(String.valueOf(e.getMessage()));
+        }
+        why.ifPresent(w -> problem = w);
+        return why.isEmpty();
+    }
+
+    private Optional<String> attempt(Duration atMost) throws IOException {
+        if (address == null && !addressUnreachable) {
+            // Nothing may touch the published port before the container runs: the proxy would dial
+            // the container's address before its network is up, the kernel's neighbour lookup for it
+            // would fail, and every connect to it, the proxy's and ours, would wait about 1 s.
+            ShortCommand inspect = ShortCommand.run(
+                    engine,
+                    System.getenv(),
+                    Duration.ofMillis(Math.max(1000, atMost.toMillis())),
+                    "inspect",
+                    "--format",
+                    "{{.State.Running}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+                    name);
+            String[] found = inspect.out().strip().split(" ");
+            if (!inspect.ok() || !found[0].equals("true")) {
+                return Optional.of("the container " + name + " does not run yet"
+                        + (inspect.ok() ? "" : ": " + inspect.firstErrorLine()));
+            }
+            if (found.length < 2 || found[1].isEmpty()) {
+                addressUnreachable = true; // no address of its own to check (a rootless engine's network)
+            } else {
+                address = found[1];
+            }
+        }
+        if (!addressUnreachable) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(address, containerPort), millis(200, atMost));
+            } catch (SocketTimeoutException | java.net.NoRouteToHostException noAnswer) {
+                // No answer at all, not a refusal: the host may not reach the container's network.
+                if (++unanswered >= UNANSWERED_BEFORE_FALLBACK) {
+                    addressUnreachable = true;
+                    return Optional.of("the container's address " + address + " is out of the host's reach;"
+                            + " checking through the published port instead");
+                }
+                return Optional.of("no answer from the container's address " + address + " (" + unanswered + ")");
+            }
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", hostPort), millis(200, atMost));
+            if (!addressUnreachable) {
+                return READY; // the container listens, and the published port accepts
+            }
+            s.setSoTimeout(millis((int) HELD.toMillis(), atMost));
+            try {
+                return s.getInputStream().read() < 0
+                        ? Optional.of("the engine's proxy accepted and closed: nothing listens in the container yet")
+                        : READY;
+            } catch (SocketTimeoutException heldOpen) {
+                return atMost.compareTo(HELD) >= 0 ? READY : Optional.of("the connection was not held long enough");
+            }
+        }
+    }
+
+    @Override
+    public String description() {
+        return "tcp 127.0.0.1:" + hostPort + " published by the container engine, and " + name + ":" + containerPort
+                + " in the container";
+    }
+
+    @Override
+    public String lastProblem() {
+        return problem;
+    }
+
+    @Override
+    public long pauseMillis() {
+        return 5;
+    }
+
+    private static int millis(int preferred, Duration atMost) {
+        return (int) Math.max(1, Math.min(preferred, atMost.toMillis()));
+    }
+}
