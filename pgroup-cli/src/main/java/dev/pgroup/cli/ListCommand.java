@@ -56,12 +56,7 @@ final class ListCommand extends EngineCommand {
             o.put("ports", ports);
             objects.add(o);
         }
-        if (json) {
-            out().println(Json.write(objects));
-        } else {
-            out().print(Formats.columns(rows));
-        }
-        return 0;
+        return print(rows, objects);
     }
 
     private int listSeeds(PGroupEngine engine) {
@@ -88,6 +83,11 @@ final class ListCommand extends EngineCommand {
             o.put("pooledCopies", s.pooledCopies());
             objects.add(o);
         }
+        return print(rows, objects);
+    }
+
+    /** The table, or with {@code --json} the objects. */
+    private int print(List<String[]> rows, List<Object> objects) {
         if (json) {
             out().println(Json.write(objects));
         } else {

@@ -45,42 +45,6 @@ public record ProcessDefinition(
         SeedSpec seed,
         ContainerSpec container) {
 
-    /** A local binary. */
-    public ProcessDefinition(
-            String name,
-            List<String> command,
-            List<String> ports,
-            List<String> templates,
-            List<String> files,
-            ReadySpec ready,
-            ListenSpec listen,
-            Map<String, String> env,
-            List<String> after,
-            String workdir,
-            String stopSignal,
-            Duration stopTimeout,
-            RestartPolicy restart,
-            Map<String, Integer> lines) {
-        this(
-                name,
-                command,
-                ports,
-                templates,
-                files,
-                ready,
-                listen,
-                env,
-                after,
-                workdir,
-                stopSignal,
-                stopTimeout,
-                restart,
-                lines,
-                null,
-                null,
-                null);
-    }
-
     public ProcessDefinition {
         command = List.copyOf(command);
         ports = List.copyOf(ports);

@@ -80,24 +80,10 @@ public record SeedSpec(List<String> command, List<String> inputs, Duration timeo
      * symlinks resolved, so that the key says what the seed was made from.
      */
     private static String input(DefinitionToml toml, Path directory, String input, String process, int line) {
-        Path relative = Path.of(input).normalize();
-        if (input.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
-            throw toml.fail(
-                    line,
-                    process,
-                    "seed.inputs",
-                    "'" + input + "' must be a relative path inside the definition directory " + directory);
-        }
+        Path relative = DefinitionPaths.relative(toml, directory, input, process, line, "seed.inputs");
         Path source = directory.resolve(relative);
         try {
-            Path real = source.toRealPath();
-            if (!real.startsWith(directory)) {
-                throw toml.fail(
-                        line,
-                        process,
-                        "seed.inputs",
-                        "'" + input + "' resolves to " + real + ", outside the definition directory " + directory);
-            }
+            Path real = DefinitionPaths.realInside(toml, directory, relative, input, process, line, "seed.inputs");
             if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(real)) {
                 throw toml.fail(line, process, "seed.inputs", "'" + input + "' is neither a file nor a directory");
             }

@@ -52,14 +52,7 @@ public record SourceFiles(List<String> templates, List<String> files) {
      */
     private static String sourceFile(
             DefinitionToml toml, Path directory, String template, String process, int line, String key) {
-        Path relative = Path.of(template).normalize();
-        if (template.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
-            throw toml.fail(
-                    line,
-                    process,
-                    key,
-                    "'" + template + "' must be a relative path inside the definition directory " + directory);
-        }
+        Path relative = DefinitionPaths.relative(toml, directory, template, process, line, key);
         if (RUNIT_FILES.contains(relative.getName(0).toString())) {
             throw toml.fail(
                     line,
@@ -70,14 +63,7 @@ public record SourceFiles(List<String> templates, List<String> files) {
         }
         Path source = directory.resolve(relative);
         try {
-            Path real = source.toRealPath();
-            if (!real.startsWith(directory)) {
-                throw toml.fail(
-                        line,
-                        process,
-                        key,
-                        "'" + template + "' resolves to " + real + ", outside the definition directory " + directory);
-            }
+            Path real = DefinitionPaths.realInside(toml, directory, relative, template, process, line, key);
             if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
                 throw toml.fail(line, process, key, "'" + template + "' is not a regular file");
             }

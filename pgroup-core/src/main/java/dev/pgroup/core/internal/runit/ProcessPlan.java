@@ -47,42 +47,6 @@ public record ProcessPlan(
         RestartPolicy restart,
         ContainerPlan container) {
 
-    /** A local binary. */
-    public ProcessPlan(
-            String name,
-            String id,
-            Path serviceDir,
-            Path logDir,
-            Path workdir,
-            List<String> command,
-            Map<String, String> env,
-            Map<String, Integer> ports,
-            ReadySpec.Kind ready,
-            String readyTarget,
-            SocketPassing passing,
-            List<String> after,
-            String stopSignal,
-            Duration stopTimeout,
-            RestartPolicy restart) {
-        this(
-                name,
-                id,
-                serviceDir,
-                logDir,
-                workdir,
-                command,
-                env,
-                ports,
-                ready,
-                readyTarget,
-                passing,
-                after,
-                stopSignal,
-                stopTimeout,
-                restart,
-                null);
-    }
-
     public ProcessPlan {
         command = List.copyOf(command);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));

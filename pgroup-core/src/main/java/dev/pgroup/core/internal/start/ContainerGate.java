@@ -40,14 +40,7 @@ final class ContainerGate implements ReadinessCheck {
     @Override
     public boolean isReady(Duration atMost) {
         if (!running) {
-            ShortCommand inspect = ShortCommand.run(
-                    engine,
-                    System.getenv(),
-                    Duration.ofMillis(Math.max(1000, atMost.toMillis())),
-                    "inspect",
-                    "--format",
-                    "{{.State.Running}}",
-                    name);
+            ShortCommand inspect = inspect(engine, name, "{{.State.Running}}", atMost);
             running = inspect.ok() && inspect.out().strip().equals("true");
             if (!running) {
                 problem = "the container " + name + " does not run yet"
@@ -71,5 +64,17 @@ final class ContainerGate implements ReadinessCheck {
     @Override
     public long pauseMillis() {
         return running ? check.pauseMillis() : 5;
+    }
+
+    /** {@code <engine> inspect --format <format> <name>}, given at least a second. */
+    static ShortCommand inspect(Path engine, String name, String format, Duration atMost) {
+        return ShortCommand.run(
+                engine,
+                System.getenv(),
+                Duration.ofMillis(Math.max(1000, atMost.toMillis())),
+                "inspect",
+                "--format",
+                format,
+                name);
     }
 }

@@ -75,14 +75,11 @@ public final class ContainerTcpCheck implements ReadinessCheck {
             // Nothing may touch the published port before the container runs: the proxy would dial
             // the container's address before its network is up, the kernel's neighbour lookup for it
             // would fail, and every connect to it, the proxy's and ours, would wait about 1 s.
-            ShortCommand inspect = ShortCommand.run(
+            ShortCommand inspect = ContainerGate.inspect(
                     engine,
-                    System.getenv(),
-                    Duration.ofMillis(Math.max(1000, atMost.toMillis())),
-                    "inspect",
-                    "--format",
+                    name,
                     "{{.State.Running}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
-                    name);
+                    atMost);
             String[] found = inspect.out().strip().split(" ");
             if (!inspect.ok() || !found[0].equals("true")) {
                 return Optional.of("the container " + name + " does not run yet"
