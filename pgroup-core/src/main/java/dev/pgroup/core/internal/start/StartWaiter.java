@@ -42,13 +42,6 @@ public final class StartWaiter {
     }
 
     /**
-     * A process without a ready check is ready once it has run this long: long enough to catch a
-     * program that exits at once on bad config, short enough not to slow a test down much. Give a
-     * ready check to be faster and surer.
-     */
-    public static final Duration MIN_UPTIME_WITHOUT_CHECK = Duration.ofMillis(200);
-
-    /**
      * The longest pause between two looks. A look reads one 20-byte status file per process, so
      * even a hundred groups starting at once cost little; a long pause would add its length to
      * every start.
@@ -82,7 +75,7 @@ public final class StartWaiter {
 
     private ReadinessCheck check(ProcessSettings p, long logOffset) {
         return switch (p.ready()) {
-            case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
+            case NONE -> ReadinessCheck.running(); // see RunningWithoutCheck and step()
             case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
             case TCP -> ReadinessCheck.tcp(Integer.parseInt(p.readyTarget()));
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
@@ -181,9 +174,7 @@ public final class StartWaiter {
                 if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                     t.ready = false; // a one-shot step is ready once it has exited, see below
                 } else if (t.settings.ready() == ReadySpec.Kind.NONE) {
-                    // runsv's status file may lag behind an exit; the process table does not.
-                    t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0
-                            && Processes.find(s.pid(), 0).isPresent();
+                    t.ready = RunningWithoutCheck.confirmed(s.pid(), s.since(), Instant.now());
                 } else if (now - t.nextCheckNanos >= 0) {
                     t.ready = t.check.isReady(deadline.remaining());
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
