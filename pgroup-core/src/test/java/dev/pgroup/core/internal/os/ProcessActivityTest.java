@@ -80,6 +80,21 @@ class ProcessActivityTest {
         assertThat(waits(runPid)).isFalse();
     }
 
+    @Test
+    void cpuTimeGrowsWhileAProgramComputesAndNotWhileItSleeps() throws IOException {
+        long busy = start(List.of("sh", "-c", "while :; do :; done"), tmp).pid();
+        long sleeping = start(List.of("sleep", "60"), tmp).pid();
+        assertThat(Deadline.in(PATIENCE).await(() -> waits(sleeping), Duration.ofMillis(5)))
+                .isTrue();
+
+        assertThat(Deadline.in(PATIENCE)
+                        .await(
+                                () -> ProcessActivity.cpuNanos(busy).orElseThrow() >= 200_000_000L,
+                                Duration.ofMillis(5)))
+                .isTrue();
+        assertThat(ProcessActivity.cpuNanos(sleeping).orElseThrow()).isLessThan(50_000_000L);
+    }
+
     private Process start(List<String> command, Path dir) throws IOException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
         started.add(p);

@@ -10,14 +10,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A process without a ready check: running at once when it waits in its command, else after the
- * minimum uptime. Times are passed in, so nothing here depends on how fast the machine is.
+ * A process without a ready check: running at once when it waits in its command, or once it has
+ * used enough CPU; never by wall time alone on Linux, so a loaded machine gives the same verdict.
+ * Times are passed in, so nothing here depends on how fast the machine is.
  */
 class RunningWithoutCheckTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
     private Process process;
+
+    @BeforeEach
+    void linuxOnly() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads /proc");
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -28,9 +36,8 @@ class RunningWithoutCheckTest {
 
     @Test
     void aProcessThatWaitsInItsCommandIsRunningWithNoUptimeAtAll() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads /proc");
         process = new ProcessBuilder("sleep", "60").start();
-        assertThat(Deadline.in(Duration.ofSeconds(10))
+        assertThat(Deadline.in(PATIENCE)
                         .await(
                                 () -> ProcessActivity.waitsInItsCommand(process.pid())
                                         .orElseThrow(),
@@ -42,13 +49,34 @@ class RunningWithoutCheckTest {
     }
 
     @Test
-    void aProcessThatNeverWaitsIsRunningOnlyOnceItHasRunTheMinimumUptime() throws Exception {
-        process = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+    void aProcessThatNeitherWaitsNorComputesIsNotRunningHoweverLongAgoItStarted() throws Exception {
+        // A stopped process stands for one the machine never scheduled: no wait, almost no CPU.
+        process = new ProcessBuilder("sleep", "60").start();
+        new ProcessBuilder("kill", "-STOP", Long.toString(process.pid()))
+                .start()
+                .waitFor();
+        assertThat(Deadline.in(PATIENCE)
+                        .await(
+                                () -> !ProcessActivity.waitsInItsCommand(process.pid())
+                                        .orElseThrow(),
+                                Duration.ofMillis(5)))
+                .isTrue();
         Instant now = Instant.now();
 
-        assertThat(RunningWithoutCheck.confirmed(process.pid(), now, now)).isFalse();
-        assertThat(RunningWithoutCheck.confirmed(process.pid(), now.minus(RunningWithoutCheck.MIN_UPTIME), now))
+        assertThat(RunningWithoutCheck.confirmed(process.pid(), now.minusSeconds(3600), now))
+                .isFalse();
+    }
+
+    @Test
+    void aBusyProcessIsRunningOnceItHasUsedTheMinimumCpuTime() throws Exception {
+        process = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        Instant start = Instant.now();
+
+        assertThat(Deadline.in(PATIENCE)
+                        .await(() -> RunningWithoutCheck.confirmed(process.pid(), start, start), Duration.ofMillis(5)))
                 .isTrue();
+        assertThat(ProcessActivity.cpuNanos(process.pid()).orElseThrow())
+                .isGreaterThanOrEqualTo(RunningWithoutCheck.MIN_CPU.toNanos());
     }
 
     @Test
