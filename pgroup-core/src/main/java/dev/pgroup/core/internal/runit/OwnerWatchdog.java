@@ -68,7 +68,8 @@ public final class OwnerWatchdog {
                         "perl",
                         script.toString(),
                         runsvdir.toString(),
-                        layout.directory().toString())
+                        layout.directory().toString(),
+                        System.getProperty("os.arch", ""))
                 .directory(layout.directory().toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().clear();
