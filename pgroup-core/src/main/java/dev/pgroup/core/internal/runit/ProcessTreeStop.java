@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.ProcessTree;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.Signals;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class ProcessTreeStop {
     public static boolean stop(Path groupDir, ProcessHandle runsvdir, Duration timeout) {
         Set<ProcessHandle> processes = new LinkedHashSet<>();
         processes.add(runsvdir);
-        runsvdir.descendants().forEach(processes::add);
+        processes.addAll(ProcessTree.descendants(runsvdir));
         if (!OwnerWatchdog.hup(groupDir) && !Signals.send("HUP", List.of(runsvdir.pid()))) {
             runsvdir.destroy();
         }
@@ -50,9 +51,9 @@ public final class ProcessTreeStop {
     }
 
     /**
-     * Whether every tracked process is gone; children they started meanwhile are tracked too, found
-     * in one pass over the process table (one pass per live process would grow with the square of
-     * the group's size).
+     * Whether every tracked process is gone; children they started meanwhile are tracked too: on
+     * Linux from each live process's children files, elsewhere in one pass over the process table
+     * for all of them (one pass per live process would grow with the square of the group's size).
      */
     private static boolean allGone(Set<ProcessHandle> processes) {
         Set<Long> live = new HashSet<>();
@@ -60,10 +61,7 @@ public final class ProcessTreeStop {
         if (live.isEmpty()) {
             return true;
         }
-        ProcessHandle.allProcesses()
-                .filter(p ->
-                        p.parent().map(parent -> live.contains(parent.pid())).orElse(false))
-                .forEach(processes::add);
+        processes.addAll(ProcessTree.childrenOfAny(live));
         return false;
     }
 }
