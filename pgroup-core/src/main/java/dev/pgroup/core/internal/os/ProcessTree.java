@@ -19,6 +19,11 @@ import java.util.Set;
  * used them grew with all the machine's processes. On Linux each task's {@code
  * /proc/PID/task/TID/children} lists the children it forked: a few small reads per process of the
  * tree. Elsewhere (macOS), or on a kernel without that file, the JDK's walk is the portable path.
+ *
+ * <p>One window is not covered: while a thread that forked a child is exiting, the kernel moves the
+ * child to another thread of its process, and a read in that moment finds it under neither.
+ * pgroup's callers look more than once (a stop looks again for whatever kept the watchdog alive),
+ * and the processes they walk (runsvdir, runsv, the watchdog) are single-threaded.
  */
 public final class ProcessTree {
     private static final boolean CHILDREN_FILES = Files.isRegularFile(

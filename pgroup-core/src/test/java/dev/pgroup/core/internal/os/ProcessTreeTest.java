@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -38,16 +40,39 @@ class ProcessTreeTest {
     @Test
     void aChildStartedByAnotherThreadOfTheParentIsFound() throws Exception {
         // Linux files a child under the thread that forked it, not under the process's main thread.
+        // The thread stays alive meanwhile: when it exits, the kernel moves its children to another
+        // thread, and a read in that moment sees them under neither (see ProcessTree).
         AtomicReference<Process> child = new AtomicReference<>();
-        Thread spawner = new Thread(() -> child.set(startUnchecked("sleep", "60")), "spawner");
+        CountDownLatch spawned = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        Thread spawner = new Thread(
+                () -> {
+                    child.set(startUnchecked("sleep", "60"));
+                    spawned.countDown();
+                    awaitQuietly(checked);
+                },
+                "spawner");
         spawner.start();
-        spawner.join();
+        try {
+            assertThat(spawned.await(20, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(pids(ProcessTree.descendants(ProcessHandle.current())))
-                .contains(child.get().pid());
-        assertThat(pids(ProcessTree.childrenOfAny(
-                        List.of(ProcessHandle.current().pid()))))
-                .contains(child.get().pid());
+            assertThat(pids(ProcessTree.descendants(ProcessHandle.current())))
+                    .contains(child.get().pid());
+            assertThat(pids(ProcessTree.childrenOfAny(
+                            List.of(ProcessHandle.current().pid()))))
+                    .contains(child.get().pid());
+        } finally {
+            checked.countDown();
+            spawner.join();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
