@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Creates and opens groups. One engine holds one connection to the port database; it is safe to
- * use from many threads, and many JVMs may share the database.
+ * Creates and opens groups. One engine holds a small pool of connections to the port database; it
+ * is safe to use from many threads, and many JVMs may share the database.
  *
  * <pre>{@code
  * try (PGroupEngine engine = PGroupEngine.builder().baseDir(Path.of("target/pgroup")).build();

@@ -53,7 +53,21 @@ public final class DefinitionParser {
         } catch (IOException e) {
             throw new DefinitionException(dir, 0, null, null, "cannot resolve the definition directory: " + e);
         }
-        return new DefinitionParser(DefinitionToml.read(file), realDir).parse(nameOverride);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DefinitionException(file, 0, null, null, "cannot read: " + e.getMessage());
+        }
+        // The same bytes and source files parse the same: a suite's hundredth group skips the parse.
+        java.util.Optional<GroupDefinition> cached = DefinitionCache.find(realDir, nameOverride, bytes);
+        if (cached.isPresent() && cached.get().file().equals(file)) {
+            return cached.get();
+        }
+        GroupDefinition definition =
+                new DefinitionParser(DefinitionToml.parse(file, bytes), realDir).parse(nameOverride);
+        DefinitionCache.put(realDir, nameOverride, bytes, definition);
+        return definition;
     }
 
     private GroupDefinition parse(String nameOverride) {

@@ -30,9 +30,18 @@ public final class DefinitionToml {
 
     /** Reads {@code file}; malformed TOML fails with the line and column of the first error. */
     public static DefinitionToml read(Path file) {
+        try {
+            return parse(file, java.nio.file.Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new DefinitionException(file, 0, null, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Parses the bytes read from {@code file}, as {@link #read} does. */
+    static DefinitionToml parse(Path file, byte[] bytes) {
         TomlParseResult toml;
         try {
-            toml = Toml.parse(file);
+            toml = Toml.parse(new java.io.ByteArrayInputStream(bytes));
         } catch (IOException e) {
             throw new DefinitionException(file, 0, null, null, "cannot read: " + e.getMessage());
         }

@@ -11,17 +11,69 @@ import java.nio.file.Path;
  * <p>A child forked while another thread has a script open for writing inherits that descriptor
  * until it execs (the JDK's spawn helper closes it only then). If runsv execs the script in that
  * window, exec fails with "text busy" (ETXTBSY), which was seen here with 50 groups started from 50
- * threads. Writing scripts and spawning processes under one lock closes the window for every spawn
- * pgroup makes. Both are short: a write, or a fork and an exec.
+ * threads. Spawns and such writes therefore exclude each other; but spawns among themselves, and
+ * writes among themselves, do not interfere and run side by side (one plain lock made hundreds of
+ * concurrent creates and starts queue on each other's fork and exec, several milliseconds each on
+ * a loaded machine). Whichever side waits goes next once the other side's current holders are
+ * done, so a stream of spawns cannot starve the writes, nor the other way round; when both sides
+ * keep coming they take turns.
  */
 public final class Spawning {
+    private static final int SPAWN = 0;
+    private static final int WRITE = 1;
     private static final Object LOCK = new Object();
+    /** Holders and waiters of each side, under LOCK. */
+    private static final int[] ACTIVE = new int[2];
+
+    private static final int[] WAITING = new int[2];
+    /** The side that goes next when both want in. */
+    private static int turn = SPAWN;
 
     private Spawning() {}
 
     public static Process start(ProcessBuilder pb) throws IOException {
-        synchronized (LOCK) {
+        enter(SPAWN);
+        try {
             return pb.start();
+        } finally {
+            exit(SPAWN);
+        }
+    }
+
+    private static void enter(int side) {
+        int other = 1 - side;
+        boolean interrupted = false;
+        synchronized (LOCK) {
+            WAITING[side]++;
+            if (ACTIVE[other] > 0) {
+                turn = side; // the other side's current holders finish, then this side goes
+            }
+            while (ACTIVE[other] > 0 || (WAITING[other] > 0 && turn != side)) {
+                try {
+                    LOCK.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // a spawn or write is short; finish it, keep the flag
+                }
+            }
+            WAITING[side]--;
+            ACTIVE[side]++;
+            if (WAITING[other] > 0) {
+                turn = other; // this side's later arrivals wait until the other side has had its go
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void exit(int side) {
+        synchronized (LOCK) {
+            if (--ACTIVE[side] == 0) {
+                if (WAITING[1 - side] > 0) {
+                    turn = 1 - side;
+                }
+                LOCK.notifyAll();
+            }
         }
     }
 
@@ -46,8 +98,11 @@ public final class Spawning {
     }
 
     public static void writeExecutable(Path file, byte[] bytes) throws IOException {
-        synchronized (LOCK) {
+        enter(WRITE);
+        try {
             Files.write(file, bytes);
+        } finally {
+            exit(WRITE);
         }
         FilePermissions.makeExecutable(file);
     }

@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.ProcessTree;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.Signals;
 import dev.pgroup.core.internal.runit.Supervisor.Watchdog;
@@ -140,7 +141,7 @@ final class GroupStop {
         watchdog.ifPresent(w -> {
             // It exits once it has reaped its last child; a subreaper still here has a stray left.
             if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !Processes.isRunning(w.handle()), POLL)) {
-                w.handle().descendants().forEach(ProcessHandle::destroyForcibly);
+                ProcessTree.descendants(w.handle()).forEach(ProcessHandle::destroyForcibly);
                 Deadline.in(Duration.ofSeconds(2)).await(() -> !Processes.isRunning(w.handle()), POLL);
             }
         });
@@ -148,9 +149,9 @@ final class GroupStop {
     }
 
     /**
-     * Stops what services left behind. Under a subreaper watchdog every stray is its descendant:
-     * one walk of the process table finds them, and only here, when the watchdog did not exit on
-     * its own. Without one (macOS, or a group whose watchdog died) each runsv's process group is
+     * Stops what services left behind. Under a subreaper watchdog every stray is its descendant,
+     * found through the children files of the tree ({@link ProcessTree}), and only here, when the
+     * watchdog did not exit on its own. Without one (macOS, or a group whose watchdog died) each runsv's process group is
      * signalled instead; that misses a stray that called {@code setsid} (documented in the site's
      * never-leak section).
      */
@@ -159,7 +160,7 @@ final class GroupStop {
         boolean subreaped = watchdog.map(Watchdog::subreaper).orElse(false);
         List<ProcessHandle> strays = new ArrayList<>();
         if (subreaped) {
-            watchdog.get().handle().descendants().forEach(strays::add);
+            strays.addAll(ProcessTree.descendants(watchdog.get().handle()));
         } else {
             Signals.sendToGroups("TERM", leaders);
         }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +64,13 @@ public final class OwnerWatchdog {
             Path runsvdir, GroupLayout layout, Map<String, String> environment, PassedSockets sockets, Path log)
             throws IOException {
         Path script = layout.stateDir().resolve(SCRIPT_RESOURCE);
-        try (InputStream in = OwnerWatchdog.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("resource " + SCRIPT_RESOURCE + " is missing from pgroup-core");
-            }
-            Spawning.writeExecutable(script, in.readAllBytes());
-        }
+        writeScript(script);
         List<String> command = new java.util.ArrayList<>(List.of(
                 "perl",
                 script.toString(),
                 runsvdir.toString(),
-                layout.directory().toString()));
+                layout.directory().toString(),
+                System.getProperty("os.arch", "")));
         command.addAll(sockets.watchdogArguments());
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(layout.directory().toFile())
@@ -110,6 +107,39 @@ public final class OwnerWatchdog {
         String[] parts = line.split(" ");
         return new Launched(watchdog.toHandle(), Long.parseLong(parts[0]), parts[1].equals("1"));
     }
+
+    /**
+     * Writes the script unless it is there already (a restart). perl reads it; nothing execs it, so
+     * unlike a run script it cannot make a concurrent exec fail with "text busy", and needs neither
+     * {@link Spawning}'s lock, which every spawn of the JVM shares, nor the executable bit.
+     */
+    private static void writeScript(Path script) throws IOException {
+        byte[] text = scriptText();
+        try {
+            if (java.util.Arrays.equals(Files.readAllBytes(script), text)) {
+                return;
+            }
+        } catch (IOException e) {
+            // Not written yet.
+        }
+        Files.write(script, text);
+    }
+
+    private static byte[] scriptText() throws IOException {
+        byte[] text = scriptText;
+        if (text == null) {
+            try (InputStream in = OwnerWatchdog.class.getResourceAsStream(SCRIPT_RESOURCE)) {
+                if (in == null) {
+                    throw new IOException("resource " + SCRIPT_RESOURCE + " is missing from pgroup-core");
+                }
+                text = in.readAllBytes();
+            }
+            scriptText = text;
+        }
+        return text;
+    }
+
+    private static volatile byte[] scriptText;
 
     /** Whether this JVM owns the running group in {@code groupDir}. */
     public static boolean owns(Path groupDir) {

@@ -37,6 +37,12 @@ final class ContainerGate implements ReadinessCheck {
                 .orElse(check);
     }
 
+    /** It asks the engine ({@code inspect}), a command of its own: not for the shared poller. */
+    @Override
+    public boolean blocks() {
+        return true;
+    }
+
     @Override
     public boolean isReady(Duration atMost) {
         if (!running) {

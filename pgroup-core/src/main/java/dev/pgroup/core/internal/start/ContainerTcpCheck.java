@@ -58,6 +58,12 @@ public final class ContainerTcpCheck implements ReadinessCheck {
                 Integer.parseInt(parts[0]), Integer.parseInt(parts[2]), parts[3], Path.of(parts[4]));
     }
 
+    /** It asks the engine ({@code inspect}), a command of its own: not for the shared poller. */
+    @Override
+    public boolean blocks() {
+        return true;
+    }
+
     @Override
     public boolean isReady(Duration atMost) {
         Optional<String> why;

@@ -41,6 +41,14 @@ public interface ReadinessCheck {
         return 2;
     }
 
+    /**
+     * Whether an attempt may take long (a spawned command, an HTTP request): it then runs on the
+     * start's own thread, never on the {@link StartPoller} that all starts of the JVM share.
+     */
+    default boolean blocks() {
+        return false;
+    }
+
     /** What one attempt of a check found: empty when ready, else why not. */
     Optional<String> READY = Optional.empty();
 
@@ -62,7 +70,8 @@ public interface ReadinessCheck {
 
     /** Ready once 127.0.0.1:{@code port} accepts a connection; ready-check.pl's tcp means the same. */
     static ReadinessCheck tcp(int port) {
-        return new Attempts("tcp 127.0.0.1:" + port, 2, atMost -> {
+        // A connect to 127.0.0.1 is answered at once (accepted or refused): cheap enough to share.
+        return new Attempts("tcp 127.0.0.1:" + port, 2, false, atMost -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), millis(200, atMost));
                 return READY;
@@ -85,7 +94,7 @@ public interface ReadinessCheck {
      * http means the same (ReadyCheckAgreementTest).
      */
     static ReadinessCheck http(URI uri) {
-        return new Attempts("http GET " + uri + " answers 2xx or 3xx", 20, atMost -> {
+        return new Attempts("http GET " + uri + " answers 2xx or 3xx", 20, true, atMost -> {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
             try {
                 c.setConnectTimeout(millis(200, atMost));
@@ -107,7 +116,7 @@ public interface ReadinessCheck {
     /** Ready when the script exits 0; see {@link ReadyCommand}. */
     static ReadinessCheck command(Path script, Path workdir) {
         return new Attempts(
-                "command " + script + " exits 0", 100, atMost -> ReadyCommand.attempt(script, workdir, atMost));
+                "command " + script + " exits 0", 100, true, atMost -> ReadyCommand.attempt(script, workdir, atMost));
     }
 
     /** One attempt of a check, which returns within {@code atMost}. */
@@ -121,13 +130,20 @@ public interface ReadinessCheck {
     final class Attempts implements ReadinessCheck {
         private final String description;
         private final long pauseMillis;
+        private final boolean blocks;
         private final Attempt attempt;
         private String problem = "not tried yet";
 
-        Attempts(String description, long pauseMillis, Attempt attempt) {
+        Attempts(String description, long pauseMillis, boolean blocks, Attempt attempt) {
             this.description = description;
             this.pauseMillis = pauseMillis;
+            this.blocks = blocks;
             this.attempt = attempt;
+        }
+
+        @Override
+        public boolean blocks() {
+            return blocks;
         }
 
         @Override

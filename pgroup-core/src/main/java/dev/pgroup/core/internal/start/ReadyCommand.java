@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal.start;
 
+import dev.pgroup.core.internal.os.ProcessTree;
 import dev.pgroup.core.internal.os.Spawning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,7 @@ final class ReadyCommand {
 
     /** Kills the check and everything it started: the list is taken before the parent dies. */
     private static void killTree(Process p) {
-        List<ProcessHandle> tree = p.descendants().toList();
+        List<ProcessHandle> tree = ProcessTree.descendants(p.toHandle());
         p.destroyForcibly();
         tree.forEach(ProcessHandle::destroyForcibly);
         try {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -42,25 +43,23 @@ public final class StartWaiter {
     }
 
     /**
-     * A process without a ready check is ready once it has run this long: long enough to catch a
-     * program that exits at once on bad config, short enough not to slow a test down much. Give a
-     * ready check to be faster and surer.
+     * How long the caller parks at most before it looks whether the poller called it: a bound for
+     * the case that a wake-up got lost, not the poller's pace.
      */
-    public static final Duration MIN_UPTIME_WITHOUT_CHECK = Duration.ofMillis(200);
-
-    /**
-     * The longest pause between two looks. A look reads one 20-byte status file per process, so
-     * even a hundred groups starting at once cost little; a long pause would add its length to
-     * every start.
-     */
-    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    private static final long MAX_CALLER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final GroupLayout layout;
     private final Supervisor supervisor;
     private final ProcessHandle runsvdir;
     private final ExitJudgement exits;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
-    private Deadline deadline;
+    /** Held by whoever looks, the caller or the poller; they never look at once. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Set by the poller when the caller must look; cleared by the caller when it does. */
+    private volatile boolean callerDue;
+
+    private volatile Thread caller;
+    private volatile Deadline deadline;
 
     /**
      * @param logOffsets size of each process's log before launch; log checks read only what follows
@@ -83,7 +82,7 @@ public final class StartWaiter {
 
     private ReadinessCheck check(ProcessSettings p, long logOffset) {
         return switch (p.ready()) {
-            case NONE -> ReadinessCheck.running(); // plus MIN_UPTIME_WITHOUT_CHECK, see step()
+            case NONE -> ReadinessCheck.running(); // see RunningWithoutCheck and step()
             case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
             case TCP -> ReadinessCheck.tcp(p.readyTarget());
             case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
@@ -112,45 +111,120 @@ public final class StartWaiter {
         }
     }
 
-    /** Waits; returns the pid of each process once all are ready. */
+    /**
+     * Waits; returns the pid of each process once all are ready. The looking is done by the JVM's
+     * one {@link StartPoller}, which wakes this thread when there is something only it may do: a
+     * ready check that blocks (http, command), judging an exit (which waits for the exit record),
+     * the end of the start (ready, failed, timed out). This thread then looks at everything once
+     * itself, so every outcome is decided here, as before, and the poller only saves the looks in
+     * between.
+     */
     public Map<String, Long> await(Deadline deadline) throws Failure {
         this.deadline = deadline;
-        long pause = TimeUnit.MILLISECONDS.toNanos(1);
-        while (true) {
-            boolean allReady = true;
-            boolean progress = false;
-            for (Tracked t : tracked.values()) {
-                if (!t.ready) {
-                    progress |= step(t);
-                    allReady &= t.ready;
+        this.caller = Thread.currentThread();
+        StartPoller poller = StartPoller.shared();
+        poller.add(this);
+        try {
+            while (true) {
+                Map<String, Long> pids;
+                lock.lock();
+                try {
+                    callerDue = false;
+                    pids = round(false);
+                } catch (CallerWork impossible) {
+                    throw new AssertionError("only the poller hands work over", impossible);
+                } finally {
+                    lock.unlock();
+                }
+                if (pids != null) {
+                    return pids;
+                }
+                while (!callerDue
+                        && !deadline.passed()
+                        && !Thread.currentThread().isInterrupted()) {
+                    deadline.pauseUpTo(MAX_CALLER_PARK_NANOS);
                 }
             }
-            if (allReady && allStillRunning()) {
+        } finally {
+            poller.remove(this);
+        }
+    }
+
+    /**
+     * One look at the start on the poller's thread; returns whether the caller must look now. A look
+     * that finds nothing for the caller changes only what cheap looks find (a status, a tcp connect,
+     * a log line, a release with {@code sv up}).
+     */
+    boolean poll() {
+        if (callerDue || !lock.tryLock()) {
+            return false; // the caller is looking, or is about to
+        }
+        try {
+            round(true);
+            return false;
+        } catch (CallerWork | Failure | RuntimeException e) {
+            callerDue = true; // the caller's own look finds it again, and reports it
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The thread waiting in {@link #await}. */
+    Thread caller() {
+        return caller;
+    }
+
+    /** Something only the caller's thread may do, found by the poller. */
+    private static final class CallerWork extends Exception {
+        private static final long serialVersionUID = 1L;
+        static final CallerWork INSTANCE = new CallerWork();
+
+        private CallerWork() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * One look at every process: the pids once all are ready, else null. On the poller ({@code
+     * onPoller}) it throws {@link CallerWork} instead of doing what may block, and wherever the
+     * caller must take over.
+     */
+    private Map<String, Long> round(boolean onPoller) throws Failure, CallerWork {
+        boolean allReady = true;
+        for (Tracked t : tracked.values()) {
+            if (!t.ready) {
+                step(t, onPoller);
+                allReady &= t.ready;
+            }
+        }
+        if (allReady) {
+            if (onPoller) {
+                throw CallerWork.INSTANCE; // the caller makes the last look and returns
+            }
+            if (allStillRunning()) {
                 Map<String, Long> pids = new LinkedHashMap<>();
                 tracked.forEach((name, t) -> pids.put(name, t.pid));
                 return pids;
             }
-            if (!Processes.isRunning(runsvdir)) {
-                Tracked first = firstNotReady();
-                throw new Failure(
-                        first.settings.name(),
-                        "was not ready when runsvdir (pid " + runsvdir.pid() + ") exited; see " + layout.runsvdirLog());
-            }
-            if (deadline.passed()) {
-                throw timeout(deadline.total());
-            }
-            deadline.pauseUpTo(pause);
-            if (Thread.currentThread().isInterrupted()) {
-                throw new Failure(firstNotReady().settings.name(), "was not ready when the start was interrupted");
-            }
-            // Back off while nothing changes; look again soon after something did (a process came
-            // up or was released), since its ready check is then likely to pass within milliseconds.
-            pause = progress ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
+        if (!Processes.isRunning(runsvdir)) {
+            Tracked first = firstNotReady();
+            throw new Failure(
+                    first.settings.name(),
+                    "was not ready when runsvdir (pid " + runsvdir.pid() + ") exited; see " + layout.runsvdirLog());
+        }
+        if (deadline.passed()) {
+            throw timeout(deadline.total());
+        }
+        if (!onPoller && Thread.currentThread().isInterrupted()) {
+            throw new Failure(firstNotReady().settings.name(), "was not ready when the start was interrupted");
+        }
+        return null;
     }
 
-    /** One look at one process; true when something changed (released, running, ready). */
-    private boolean step(Tracked t) throws Failure {
+    /** One look at one process: released, running, ready, or failed. */
+    private void step(Tracked t, boolean onPoller) throws Failure, CallerWork {
         String name = t.settings.name();
         if (!t.released) {
             if (t.settings.after().stream().allMatch(dep -> tracked.get(dep).ready)) {
@@ -161,11 +235,10 @@ public final class StartWaiter {
                     if (supervisor.bringUp(name)) {
                         t.released = true;
                         t.releasedAt = before;
-                        return true;
                     }
                 }
             }
-            return false;
+            return;
         }
         SupervisedState s = SupervisedState.read(layout.serviceDir(name));
         switch (s.kind()) {
@@ -175,29 +248,37 @@ public final class StartWaiter {
                             name,
                             "exited and was restarted by runit during start (pid " + t.pid + ", then " + s.pid() + ")");
                 }
-                boolean cameUp = t.pid == 0;
                 t.pid = s.pid();
                 long now = System.nanoTime();
                 if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                     t.ready = false; // a one-shot step is ready once it has exited, see below
                 } else if (t.settings.ready() == ReadySpec.Kind.NONE) {
-                    // runsv's status file may lag behind an exit; the process table does not.
-                    // The check is "running" for a binary; a container's also waits until its container runs.
-                    t.ready = Duration.between(s.since(), Instant.now()).compareTo(MIN_UPTIME_WITHOUT_CHECK) >= 0
-                            && Processes.find(s.pid(), 0).isPresent()
-                            && t.check.isReady(deadline.remaining());
+                    // The check is "running" for a binary; a container's also waits until its
+                    // container runs, which asks the engine: not on the shared poller.
+                    if (!RunningWithoutCheck.confirmed(s.pid(), s.since(), Instant.now())) {
+                        t.ready = false;
+                    } else if (onPoller && t.check.blocks()) {
+                        throw CallerWork.INSTANCE;
+                    } else {
+                        t.ready = t.check.isReady(deadline.remaining());
+                    }
                 } else if (now - t.nextCheckNanos >= 0) {
+                    if (onPoller && t.check.blocks()) {
+                        throw CallerWork.INSTANCE;
+                    }
                     t.ready = t.check.isReady(deadline.remaining());
                     t.nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(t.check.pauseMillis());
                 }
-                return cameUp || t.ready;
             }
             case DOWN, FINISH -> {
                 if (exits.exited(name, s, t.pid, t.releasedAt)) {
+                    if (onPoller) {
+                        throw CallerWork.INSTANCE; // how it exited: a wait for the finish script's record
+                    }
                     if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                         exits.requireExpectedStatus(name, t.settings.readyTarget());
                         t.ready = true;
-                        return true;
+                        return;
                     }
                     throw new Failure(name, "exited during start" + exits.exitStatus(name));
                 }
@@ -208,7 +289,6 @@ public final class StartWaiter {
                 // runsvdir has not started its runsv yet.
             }
         }
-        return false;
     }
 
     /**

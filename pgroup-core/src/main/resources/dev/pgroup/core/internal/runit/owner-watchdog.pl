@@ -1,4 +1,4 @@
-# pgroup watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR [PORT:PROCESS:NAME]...
+# pgroup watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR ARCH [PORT:PROCESS:NAME]...
 #
 # Binds 127.0.0.1:PORT for each PORT:PROCESS:NAME (socket passing), runs `RUNSVDIR -P GROUP_DIR` as
 # its child with those listening sockets on fds 3, 4, ..., and prints "<runsvdir pid> <subreaper
@@ -22,14 +22,15 @@
 # its own, which its service, svlogd and every child that did not call setsid(2) or setpgid(2)
 # share. A child that did escape its process group is out of reach there.
 use strict;
-use warnings;
-use Config;
 
-# No `use POSIX` in the watchdog itself: loading it costs ~20 ms, a tenth of a whole group
-# lifecycle. WNOHANG is 1 on Linux and macOS.
-use constant WNOHANG => 1;
+# No module but strict on the start path: `use POSIX` costs ~20 ms, a tenth of a whole group
+# lifecycle, and `use warnings`, `use Config` and `use constant` (which loads warnings) about 2 ms
+# more on every start even on a quiet machine. ARCH, the JVM's os.arch, names the syscall table
+# instead of $Config{archname}. WNOHANG is 1 on Linux and macOS.
+sub WNOHANG () { 1 }
 
-my ($runsvdir, $dir, @listen) = @ARGV;
+my ($runsvdir, $dir, $arch_name, @listen) = @ARGV;
+$arch_name = '' unless defined $arch_name;
 $| = 1;
 
 # A process group of its own: Ctrl-C or a hang-up aimed at the owner's terminal is the owner's
@@ -235,8 +236,7 @@ sub place_sockets {
 sub clear_signal_mask {
     if ($^O eq 'linux') {
         my %sys_rt_sigprocmask = (x86_64 => 14, aarch64 => 135, i386 => 175, arm => 175);
-        my ($arch) = $Config{archname} =~ /^(x86_64|aarch64|arm|i[3-6]86)/;
-        $arch = 'i386' if defined $arch && $arch =~ /^i[3-6]86$/;
+        my $arch = linux_arch();
         if (defined $arch) {
             my $empty = "\0" x 8;    # the kernel's sigset_t: 64 bits, all clear
             my $SIG_SETMASK = 2;
@@ -252,9 +252,18 @@ sub clear_signal_mask {
 sub become_subreaper {
     return 0 unless $^O eq 'linux';
     my %sys_prctl = (x86_64 => 157, aarch64 => 167, i386 => 172, arm => 172);
-    my ($arch) = $Config{archname} =~ /^(x86_64|aarch64|arm|i[3-6]86)/;
+    my $arch = linux_arch();
     return 0 unless defined $arch;
-    $arch = 'i386' if $arch =~ /^i[3-6]86$/;
     my $PR_SET_CHILD_SUBREAPER = 36;
     return syscall($sys_prctl{$arch}, $PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 1 : 0;
+}
+
+# The key of the syscall tables above for ARCH (Java's os.arch: amd64, aarch64, x86, arm), or
+# undef for any other, which makes both callers take their portable path.
+sub linux_arch {
+    return 'x86_64' if $arch_name eq 'amd64' || $arch_name eq 'x86_64';
+    return 'aarch64' if $arch_name eq 'aarch64';
+    return 'i386' if $arch_name =~ /^(x86|i[3-6]86)$/;
+    return 'arm' if $arch_name eq 'arm';
+    return undef;
 }
