@@ -169,7 +169,7 @@ sub listen_all {
     my ($AF_INET, $SOCK_STREAM, $SOL_SOCKET, $SO_REUSEADDR, $SOMAXCONN, $sockaddr);
     # Loopback only, never the network: the address the tcp ready check and the documentation use.
     my $loopback = pack('C4', 127, 0, 0, 1);
-    if ($^O eq 'linux' && $Config{archname} =~ /^(x86_64|i[3-6]86|aarch64|arm)/) {
+    if ($^O eq 'linux' && defined linux_arch()) {
         ($AF_INET, $SOCK_STREAM, $SOL_SOCKET, $SO_REUSEADDR, $SOMAXCONN) = (2, 1, 1, 2, 4096);
         $sockaddr = sub { pack('S n a4 x8', $AF_INET, $_[0], $loopback) };
     } elsif ($^O eq 'darwin') {
