@@ -54,7 +54,8 @@ class GroupSpecKeysTest {
                         .publish("main", 6379)
                         .engine("docker")
                         .pull(true)
-                        .readyTcp("main"));
+                        .readyTcp("main"))
+                .process("idle", p -> p.image("pgroup-test/busybox").command("sleep", "60"));
         Path tomlDir = TestEngines.definition(
                 tmp,
                 """
@@ -78,6 +79,10 @@ class GroupSpecKeysTest {
                 engine = "docker"
                 pull = true
                 ready = { tcp = "main" }
+                [[process]]
+                name = "idle"
+                image = "pgroup-test/busybox"
+                command = ["sleep", "60"]
                 """);
         Files.copy(conf, tomlDir.resolve("app.conf"));
         Files.createDirectories(tomlDir.resolve("conf"));
@@ -108,6 +113,9 @@ class GroupSpecKeysTest {
                 .usingRecursiveFieldByFieldElementComparatorIgnoringFields("lines", "seed.line")
                 .isEqualTo(fromToml.processes());
         assertThat(fromSpec.process("box").orElseThrow().container().engine()).isEqualTo("docker");
+        assertThat(fromSpec.process("idle").orElseThrow().container().engine()).isEqualTo("podman");
+        assertThat(fromSpec.process("idle").orElseThrow().container().engineKey())
+                .isEqualTo("engine (group)");
         assertThat(fromSpec.process("app").orElseThrow().seed().inputs()).containsExactly("seed.sh", "fixtures");
     }
 
