@@ -29,18 +29,21 @@ import java.util.function.Consumer;
  * which renders the spec to a {@code group.toml} in a private temp dir, creates the group from it
  * and deletes the dir. Its {@link DefinitionException}s name the spec instead of a file: {@link
  * DefinitionException#file()} is {@code GroupSpec "cache"} and the line 0, while the process and
- * the key are those of {@code group.toml}. Templates and files of a definition dir have no
- * counterpart here; use a directory for them.
+ * the key are those of {@code group.toml}. Templates, files and seed inputs are files anywhere,
+ * given as paths (see {@link ProcessSpec} and {@link SeedSpec}): each create copies them into the
+ * temp dir under their file names.
  */
 public final class GroupSpec {
     private final String name;
     private final Map<String, String> env;
     private final List<ProcessSpec> processes;
+    private final String engine;
 
-    private GroupSpec(String name, Map<String, String> env, List<ProcessSpec> processes) {
+    private GroupSpec(String name, Map<String, String> env, List<ProcessSpec> processes, String engine) {
         this.name = name;
         this.env = Collections.unmodifiableMap(env);
         this.processes = List.copyOf(processes);
+        this.engine = engine;
     }
 
     /**
@@ -51,7 +54,7 @@ public final class GroupSpec {
      */
     public static GroupSpec named(String name) {
         checkName(name, "group name", null);
-        return new GroupSpec(name, new LinkedHashMap<>(), List.of());
+        return new GroupSpec(name, new LinkedHashMap<>(), List.of(), null);
     }
 
     /**
@@ -67,14 +70,23 @@ public final class GroupSpec {
         definition.accept(p);
         List<ProcessSpec> more = new ArrayList<>(processes);
         more.add(p.copy());
-        return new GroupSpec(name, new LinkedHashMap<>(env), more);
+        return new GroupSpec(name, new LinkedHashMap<>(env), more, engine);
     }
 
     /** This spec with an environment variable for every process ({@code group.toml}'s {@code env}). */
     public GroupSpec env(String variable, String value) {
         Map<String, String> more = new LinkedHashMap<>(env);
         more.put(Objects.requireNonNull(variable, "variable"), Objects.requireNonNull(value, "value"));
-        return new GroupSpec(name, more, processes);
+        return new GroupSpec(name, more, processes, engine);
+    }
+
+    /**
+     * This spec with a container engine, {@code docker} or {@code podman}, for every container
+     * process that names none ({@code group.toml}'s group key {@code engine}).
+     */
+    public GroupSpec engine(String engineName) {
+        return new GroupSpec(
+                name, new LinkedHashMap<>(env), processes, Objects.requireNonNull(engineName, "engineName"));
     }
 
     /** The group's name. */
@@ -95,10 +107,18 @@ public final class GroupSpec {
         if (!env.isEmpty()) {
             out.append("env = ").append(TomlText.inlineTable(env)).append('\n');
         }
+        if (engine != null) {
+            out.append("engine = ").append(TomlText.string(engine)).append('\n');
+        }
         for (ProcessSpec p : processes) {
             p.appendToml(out);
         }
         return out.toString();
+    }
+
+    /** Its processes, for the rendered dir. */
+    List<ProcessSpec> processes() {
+        return processes;
     }
 
     /** How messages name this spec: {@code GroupSpec "cache"}. */

@@ -83,13 +83,19 @@ public final class PGroupEngine implements AutoCloseable {
      */
     public Group create(Path definitionDir, CreateOptions options) {
         Objects.requireNonNull(definitionDir, "definitionDir");
+        return create(definitionDir, options, null);
+    }
+
+    /** @param definitionDirGone why processes have no {@code {{definition.dir}}}, or null */
+    private Group create(Path definitionDir, CreateOptions options, String definitionDirGone) {
         GroupCreation.Created c = new GroupCreation(baseDir, environment, database, leases, registry)
                 .create(
                         definitionDir,
                         options.name(),
                         options.detached(),
                         new GroupPlanner.ProjectPaths(
-                                options.projectDir(), options.projectBuildDir(), options.projectArtifact()));
+                                options.projectDir(), options.projectBuildDir(), options.projectArtifact()),
+                        definitionDirGone);
         return new Group(registry, environment, c.id(), c.name(), c.layout(), c.runit(), c.detached());
     }
 
@@ -113,7 +119,7 @@ public final class PGroupEngine implements AutoCloseable {
     public Group create(GroupSpec spec, CreateOptions options) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
-        return SpecDirectory.withDefinition(spec, dir -> create(dir, options));
+        return SpecDirectory.withDefinition(spec, dir -> create(dir, options, SpecDirectory.NO_DEFINITION_DIR));
     }
 
     /**

@@ -59,6 +59,22 @@ public record GroupCreation(
      * @param project the paths of the project the group serves
      */
     public Created create(Path definitionDir, String name, boolean detached, GroupPlanner.ProjectPaths project) {
+        return create(definitionDir, name, detached, project, null);
+    }
+
+    /**
+     * As {@link #create(Path, String, boolean, GroupPlanner.ProjectPaths)}, for a definition dir
+     * that is deleted when create returns.
+     *
+     * @param definitionDirGone why the processes have no {@code {{definition.dir}}}, or null when
+     *     they have one
+     */
+    public Created create(
+            Path definitionDir,
+            String name,
+            boolean detached,
+            GroupPlanner.ProjectPaths project,
+            String definitionDirGone) {
         // The first database use of a JVM loads SQLite (~100 ms); let it overlap the TOML parse.
         CompletableFuture<Void> databaseOpen = CompletableFuture.runAsync(database::warmUp);
         GroupDefinition definition;
@@ -123,7 +139,9 @@ public record GroupCreation(
             if (pause != null) {
                 ticket.pauseForTest(Path.of(pause));
             }
-            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports, project).runAs(users);
+            GroupPlanner planner = new GroupPlanner(definition, id, layout, environment, ports, project)
+                    .runAs(users)
+                    .withoutDefinitionDir(definitionDirGone);
             List<ProcessPlan> plans = planner.plan();
             ProcessDirWriter dirs = new ProcessDirWriter(
                     definition, layout, planner::placeholders, new ProgramResolver(definition, environment));

@@ -34,6 +34,7 @@ public final class GroupPlanner {
     private final ContainerPlanner containers;
     private final Map<String, ProcessPlan> plans = new HashMap<>();
     private ProcessUsers users;
+    private String definitionDirGone;
 
     /**
      * The project a group serves: {@code {{project.dir}}}, {@code {{project.build.dir}}} and
@@ -69,6 +70,17 @@ public final class GroupPlanner {
         return this;
     }
 
+    /**
+     * Gives a process no {@code {{definition.dir}}}, for a definition dir that is gone once create
+     * returns (a {@code GroupSpec}'s): a path into it would fail only when the process runs.
+     *
+     * @param why what the error says instead
+     */
+    public GroupPlanner withoutDefinitionDir(String why) {
+        this.definitionDirGone = why;
+        return this;
+    }
+
     public List<ProcessPlan> plan() {
         List<ProcessPlan> plans = new ArrayList<>();
         for (ProcessDefinition p : definition.processes()) {
@@ -83,7 +95,9 @@ public final class GroupPlanner {
         values.put("group.id", groupId);
         values.put("group.name", definition.name());
         values.put("group.dir", layout.directory().toString());
-        values.put("definition.dir", definition.directory().toString());
+        if (definitionDirGone == null) {
+            values.put("definition.dir", definition.directory().toString());
+        }
         values.put("process.id", processId(process));
         values.put("process.name", process);
         values.put("process.dir", layout.serviceDir(process).toString());
@@ -97,6 +111,9 @@ public final class GroupPlanner {
         ports.forEach((proc, byName) ->
                 byName.forEach((name, port) -> values.put("ports." + proc + "." + name, port.toString())));
         Map<String, String> unavailable = new HashMap<>(SeedPlaceholders.ONLY_IN_A_SEED);
+        if (definitionDirGone != null) {
+            unavailable.put("definition.dir", definitionDirGone);
+        }
         if (project.artifact() == null) {
             unavailable.put(
                     "project.artifact",

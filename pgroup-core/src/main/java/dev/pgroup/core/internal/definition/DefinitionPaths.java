@@ -8,20 +8,31 @@ import java.nio.file.Path;
  * inside the definition dir, also once symlinks are resolved, so that a definition never reads
  * what lies outside its own directory.
  */
-final class DefinitionPaths {
+public final class DefinitionPaths {
     private DefinitionPaths() {}
 
     /** {@code given}, normalized; a blank, absolute or climbing path fails naming {@code key}. */
     static Path relative(DefinitionToml toml, Path directory, String given, String process, int line, String key) {
-        Path relative = Path.of(given).normalize();
-        if (given.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
+        if (!isRelativeInside(given)) {
             throw toml.fail(
                     line,
                     process,
                     key,
                     "'" + given + "' must be a relative path inside the definition directory " + directory);
         }
-        return relative;
+        return Path.of(given).normalize();
+    }
+
+    /**
+     * Whether {@code given} is a relative path that stays inside the dir it is resolved against
+     * (symlinks aside); {@code GroupSpec} checks the paths it writes files to with it at once.
+     */
+    public static boolean isRelativeInside(String given) {
+        if (given == null || given.isBlank() || given.indexOf('\0') >= 0) {
+            return false;
+        }
+        Path relative = Path.of(given).normalize();
+        return !relative.isAbsolute() && !relative.startsWith("..");
     }
 
     /**
