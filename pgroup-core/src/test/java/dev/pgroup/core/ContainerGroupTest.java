@@ -273,6 +273,40 @@ class ContainerGroupTest {
         assertThat(containers(group.id())).as("containers after stop").isEmpty();
     }
 
+    @Test
+    void pruneLeavesTheContainerOfALiveOwnerAloneWhenItsSupervisionWasKilled(Groups groups) throws Exception {
+        Group group = groups.started(
+                """
+                [[process]]
+                name = "cache"
+                image = "pgroup-test/redis:7"
+                ports = ["main"]
+                publish = { main = 6379 }
+                ready = { tcp = "main" }
+                """);
+        // given: supervision gone under a live owner (this JVM), as in the middle of its stop, or
+        // after an OOM kill: the owner's stop removes the container, a prune must not race it
+        Path state = group.directory().resolve(".pgroup");
+        ProcessHandle watchdog = pidFile(state.resolve("watchdog.pid"));
+        ProcessHandle runsvdir = pidFile(state.resolve("runsvdir.pid"));
+        ProcessHandle client = pidFile(group.directory().resolve("cache/supervise/pid"));
+        ProcessHandle runsv = client.parent().orElseThrow();
+        List<ProcessHandle> killed = List.of(watchdog, runsvdir, runsv, client);
+        killed.forEach(ProcessHandle::destroyForcibly);
+        Deadline.in(Duration.ofSeconds(5))
+                .await(() -> killed.stream().noneMatch(ProcessHandle::isAlive), Duration.ofMillis(5));
+
+        List<String> actions = dev.pgroup.core.internal.container.ContainerPrune.run(
+                System.getenv(), groups.dir(), false, groups.dir().resolve("another.db"));
+
+        assertThat(actions).noneSatisfy(a -> assertThat(a).contains(group.id()));
+        assertThat(running(group.id())).as("the container, still its owner's").hasSize(1);
+        group.stop();
+        assertThat(containers(group.id()))
+                .as("containers after the owner's stop")
+                .isEmpty();
+    }
+
     private static ProcessHandle pidFile(Path file) throws IOException {
         return ProcessHandle.of(Long.parseLong(Files.readString(file).strip().split("\\s+")[0]))
                 .orElseThrow();

@@ -84,7 +84,7 @@ public final class Pruner {
             }
         }
         // After the groups: a stopped group's containers are gone already, what is left is leftover.
-        actions.addAll(ContainerPrune.run(environment, baseDir, onlyBaseDir));
+        actions.addAll(ContainerPrune.run(environment, baseDir, onlyBaseDir, leases.database()));
         if (Files.isDirectory(baseDir, LinkOption.NOFOLLOW_LINKS)) {
             try (var dirs = Files.list(baseDir)) {
                 for (Path dir : dirs.sorted().toList()) {

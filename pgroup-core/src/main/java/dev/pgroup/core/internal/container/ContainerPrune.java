@@ -18,8 +18,9 @@ import java.util.Optional;
 
 /**
  * Prune's part for containers: removes the user's containers that pgroup made (found by label)
- * whose group no longer runs, because its owner died before anything removed them, or its dir was
- * deleted. A group runs while its runsvdir runs (verified by pid, start time, uid and command
+ * whose group no longer runs and whose owner died before anything removed them, or whose dir was
+ * deleted. A container whose owner JVM lives is that JVM's to stop, and one of a group of another
+ * existing database is that database's prune's: another build's stop in progress is never raced. A group runs while its runsvdir runs (verified by pid, start time, uid and command
  * line) or a start holds its lock; every container of a group is started under its runsvdir, so
  * one without is left over. Containers of other users, and of groups outside the base dir when
  * only the base dir is pruned, are left alone.
@@ -28,7 +29,7 @@ public final class ContainerPrune {
     private ContainerPrune() {}
 
     /** Returns what it removed and what it could not, one line each. */
-    public static List<String> run(Map<String, String> environment, Path baseDir, boolean onlyBaseDir) {
+    public static List<String> run(Map<String, String> environment, Path baseDir, boolean onlyBaseDir, Path database) {
         List<String> actions = new ArrayList<>();
         String uid = Integer.toString(TrustedDirectory.currentUid());
         for (String name : ContainerSpec.ENGINES) {
@@ -69,7 +70,7 @@ public final class ContainerPrune {
                 if (onlyBaseDir && !dir.startsWith(baseDir)) {
                     continue;
                 }
-                Optional<String> why = leftOver(dir, f[3]);
+                Optional<String> why = leftOver(dir, f[3], database);
                 if (why.isEmpty()) {
                     continue;
                 }
@@ -85,8 +86,15 @@ public final class ContainerPrune {
         return actions;
     }
 
-    /** Why a container of the group in {@code dir} is left over, or empty while the group runs. */
-    private static Optional<String> leftOver(Path dir, String ownerPid) {
+    /**
+     * Why a container of the group in {@code dir} is left over, or empty while the group is someone's
+     * to finish: it runs, a start holds its lock, its owner JVM still lives (a stop in progress, or
+     * supervision killed under a live owner, whose stop removes it), or it is a group of another
+     * database that still exists (that database's prune decides, as for group dirs).
+     *
+     * @param database this prune's database
+     */
+    private static Optional<String> leftOver(Path dir, String ownerPid, Path database) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of("its group's directory " + dir + " is gone");
         }
@@ -94,10 +102,31 @@ public final class ContainerPrune {
         if (Supervisor.runsvdir(layout).isPresent() || StartLock.isHeld(layout)) {
             return Optional.empty();
         }
-        boolean ownerAlive = !ownerPid.isEmpty()
-                && ProcessHandle.of(Long.parseLong(ownerPid)).isPresent();
-        return Optional.of(
-                "its group no longer runs" + (ownerAlive ? "" : " (its owner, pid " + ownerPid + ", is gone)"));
+        if (ownerAlive(ownerPid) || otherLiveDatabase(layout, database)) {
+            return Optional.empty();
+        }
+        return Optional.of("its group no longer runs (its owner, pid " + ownerPid + ", is gone)");
+    }
+
+    private static boolean ownerAlive(String ownerPid) {
+        try {
+            return !ownerPid.isEmpty()
+                    && ProcessHandle.of(Long.parseLong(ownerPid)).isPresent();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Whether the group dir records a database other than {@code database} that still exists. */
+    private static boolean otherLiveDatabase(GroupLayout layout, Path database) {
+        try {
+            Path recorded = Path.of(Files.readString(layout.databaseRecord()).strip());
+            return recorded.isAbsolute()
+                    && !recorded.normalize().equals(database.toAbsolutePath().normalize())
+                    && Files.exists(recorded);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String label(String key) {
