@@ -4,7 +4,6 @@ import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.Placeholders;
 import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
-import dev.pgroup.core.internal.definition.SourceFiles;
 import dev.pgroup.core.internal.os.Executables;
 import dev.pgroup.core.internal.runit.ContainerPlan;
 import dev.pgroup.core.internal.runit.GroupLayout;
@@ -141,7 +140,8 @@ public final class GroupPlanner {
         Path serviceDir = layout.serviceDir(p.name());
         Path workdir = serviceDir;
         if (p.workdir() != null) {
-            workdir = workdir(p, render(ph, p.workdir(), p, "workdir", "workdir"), serviceDir);
+            workdir =
+                    ProcessWorkdir.resolve(definition, p, render(ph, p.workdir(), p, "workdir", "workdir"), serviceDir);
         }
 
         Map<String, Integer> own = ports.getOrDefault(p.name(), Map.of());
@@ -204,55 +204,6 @@ public final class GroupPlanner {
                 container);
         plans.put(p.name(), plan);
         return plan;
-    }
-
-    /**
-     * A relative workdir stays inside the process dir, as the reference says: {@code ../..} would
-     * run the process somewhere the definition does not own. Inside the process dir it must not
-     * take the place of a file runit or the definition puts there. An absolute one is the user's
-     * own directory and is only checked to exist (at create).
-     */
-    private Path workdir(ProcessDefinition p, String rendered, Path serviceDir) {
-        Path resolved = serviceDir.resolve(rendered).normalize();
-        if (!Path.of(rendered).isAbsolute() && !resolved.startsWith(serviceDir)) {
-            throw fail(
-                    p,
-                    "workdir",
-                    "'" + rendered + "' leaves the process directory; a relative workdir stays inside it"
-                            + " (give an absolute path for a directory elsewhere)");
-        }
-        if (resolved.startsWith(serviceDir) && !resolved.equals(serviceDir)) {
-            Path relative = serviceDir.relativize(resolved);
-            String first = relative.getName(0).toString();
-            if (SourceFiles.RUNIT_FILES.contains(first)) {
-                throw fail(
-                        p,
-                        "workdir",
-                        "'" + rendered + "' would take the place of runit's '" + first
-                                + "' in the process directory; choose another name");
-            }
-            for (String written : concat(p.templates(), p.files())) {
-                if (relative.startsWith(Path.of(written))) {
-                    throw fail(
-                            p,
-                            "workdir",
-                            "'" + rendered + "' would be a directory where "
-                                    + (p.files().contains(written) ? "the file '" : "the template '") + written
-                                    + "' is written; choose another name");
-                }
-            }
-        }
-        return resolved;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
-
-    private DefinitionException fail(ProcessDefinition p, String key, String problem) {
-        return new DefinitionException(definition.file(), p.line(key), p.name(), key, problem);
     }
 
     private SocketPassing passing(ProcessDefinition p, Map<String, Integer> own, String path) {

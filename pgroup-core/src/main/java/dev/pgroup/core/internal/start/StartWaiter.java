@@ -8,15 +8,12 @@ import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.RuntimeSettings.ProcessSettings;
 import dev.pgroup.core.internal.runit.SupervisedState;
 import dev.pgroup.core.internal.runit.Supervisor;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
  * Waits until every process of a freshly launched group runs and passes its ready check, bringing
@@ -52,7 +49,7 @@ public final class StartWaiter {
     private final Supervisor supervisor;
     private final ProcessHandle runsvdir;
     private final ExitJudgement exits;
-    private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+    private final Map<String, TrackedProcess> tracked = new LinkedHashMap<>();
     /** Held by whoever looks, the caller or the poller; they never look at once. */
     private final ReentrantLock lock = new ReentrantLock();
     /** Set by the poller when the caller must look; cleared by the caller when it does. */
@@ -75,39 +72,8 @@ public final class StartWaiter {
         this.runsvdir = runsvdir;
         this.exits = new ExitJudgement(layout);
         for (ProcessSettings p : settings.processes()) {
-            ReadinessCheck check = check(p, logOffsets.getOrDefault(p.name(), 0L));
-            tracked.put(p.name(), new Tracked(p, ContainerGate.around(check, p.ready(), layout, p.name())));
-        }
-    }
-
-    private ReadinessCheck check(ProcessSettings p, long logOffset) {
-        return switch (p.ready()) {
-            case NONE -> ReadinessCheck.running(); // see RunningWithoutCheck and step()
-            case EXIT -> ReadinessCheck.running(); // never asked: step() waits for the exit
-            case TCP -> ReadinessCheck.tcp(p.readyTarget());
-            case HTTP -> ReadinessCheck.http(URI.create(p.readyTarget()));
-            case LOG -> ReadinessCheck.logLine(layout.logFile(p.name()), Pattern.compile(p.readyTarget()), logOffset);
-            case SOCKET_PASSED -> ReadinessCheck.socketPassed(p.readyTarget());
-            case COMMAND -> ReadinessCheck.command(
-                    layout.serviceDir(p.name()).resolve("check"), layout.serviceDir(p.name()));
-        };
-    }
-
-    private static final class Tracked {
-        final ProcessSettings settings;
-        final ReadinessCheck check;
-        boolean released;
-        /** When start brought it up with sv up; null for one runsv started at once. */
-        Instant releasedAt;
-
-        boolean ready;
-        long pid;
-        long nextCheckNanos;
-
-        Tracked(ProcessSettings settings, ReadinessCheck check) {
-            this.settings = settings;
-            this.check = check;
-            this.released = settings.after().isEmpty();
+            ReadinessCheck check = ReadinessChecks.of(p, layout, logOffsets.getOrDefault(p.name(), 0L));
+            tracked.put(p.name(), new TrackedProcess(p, ContainerGate.around(check, p.ready(), layout, p.name())));
         }
     }
 
@@ -192,7 +158,7 @@ public final class StartWaiter {
      */
     private Map<String, Long> round(boolean onPoller) throws Failure, CallerWork {
         boolean allReady = true;
-        for (Tracked t : tracked.values()) {
+        for (TrackedProcess t : tracked.values()) {
             if (!t.ready) {
                 step(t, onPoller);
                 allReady &= t.ready;
@@ -209,7 +175,7 @@ public final class StartWaiter {
             }
         }
         if (!Processes.isRunning(runsvdir)) {
-            Tracked first = firstNotReady();
+            TrackedProcess first = firstNotReady();
             throw new Failure(
                     first.settings.name(),
                     "was not ready when runsvdir (pid " + runsvdir.pid() + ") exited; see " + layout.runsvdirLog());
@@ -224,20 +190,10 @@ public final class StartWaiter {
     }
 
     /** One look at one process: released, running, ready, or failed. */
-    private void step(Tracked t, boolean onPoller) throws Failure, CallerWork {
+    private void step(TrackedProcess t, boolean onPoller) throws Failure, CallerWork {
         String name = t.settings.name();
         if (!t.released) {
-            if (t.settings.after().stream().allMatch(dep -> tracked.get(dep).ready)) {
-                // sv fails until runsv has opened supervise/ok; a status file means it has.
-                SupervisedState s = SupervisedState.read(layout.serviceDir(name));
-                if (s.kind() != SupervisedState.Kind.NEVER_SUPERVISED && s.kind() != SupervisedState.Kind.NO_STATUS) {
-                    Instant before = Instant.now();
-                    if (supervisor.bringUp(name)) {
-                        t.released = true;
-                        t.releasedAt = before;
-                    }
-                }
-            }
+            t.releaseWhenDue(tracked, layout, supervisor);
             return;
         }
         SupervisedState s = SupervisedState.read(layout.serviceDir(name));
@@ -299,7 +255,7 @@ public final class StartWaiter {
      */
     private boolean allStillRunning() {
         boolean all = true;
-        for (Tracked t : tracked.values()) {
+        for (TrackedProcess t : tracked.values()) {
             if (t.settings.ready() == ReadySpec.Kind.EXIT) {
                 continue;
             }
@@ -314,24 +270,13 @@ public final class StartWaiter {
         return all;
     }
 
-    private Tracked firstNotReady() {
+    private TrackedProcess firstNotReady() {
         return tracked.values().stream().filter(t -> !t.ready).findFirst().orElseThrow();
     }
 
     private Failure timeout(Duration total) {
-        Tracked t = firstNotReady();
-        String why;
-        if (!t.released) {
-            List<String> waiting = t.settings.after().stream()
-                    .filter(d -> !tracked.get(d).ready)
-                    .toList();
-            why = "was never started: it waits for " + waiting + (waiting.isEmpty() ? " (sv up failed)" : "");
-        } else if (t.pid == 0) {
-            why = "was not running";
-        } else {
-            why = "did not pass its ready check, " + t.check.description() + " (last: " + t.check.lastProblem() + ")";
-        }
-        return new Failure(t.settings.name(), "was not ready within " + format(total) + ": " + why);
+        TrackedProcess t = firstNotReady();
+        return new Failure(t.name(), "was not ready within " + format(total) + ": " + t.whyNotReady(tracked));
     }
 
     private static String format(Duration d) {

@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal.state;
 
-import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Port leases in the {@link StateDatabase}. All ports of a group are leased in one transaction. A
@@ -72,102 +70,14 @@ public final class PortLeases {
             try (PortClaims.Session session = claims.open()) {
                 List<Integer> claimed = new ArrayList<>();
                 try {
-                    return lease(connection, session, claimed, ownersDir, groupId, owner, wanted, count);
+                    return new LeaseAllocation(database.file(), firstPort, lastPort)
+                            .lease(connection, session, claimed, ownersDir, groupId, owner, wanted, count);
                 } catch (SQLException | RuntimeException e) {
                     session.release(groupId, claimed); // the transaction rolls the leases back
                     throw e;
                 }
             }
         });
-    }
-
-    private List<Lease> lease(
-            Connection connection,
-            PortClaims.Session session,
-            List<Integer> claimed,
-            Path ownersDir,
-            String groupId,
-            Owner owner,
-            Map<String, List<String>> wanted,
-            int count)
-            throws SQLException {
-        Set<Integer> taken = leasedPortsReclaimingDeadOwners(connection, ownersDir, session);
-        int leasedToOthers = taken.size();
-        int heldByOtherPrograms = 0;
-        int claimedByOtherDatabases = 0;
-        List<Lease> leases = new ArrayList<>();
-        int span = lastPort - firstPort + 1;
-        int candidate = firstPort + ThreadLocalRandom.current().nextInt(span);
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO leases (port, group_id, process, name, owner_pid, owner_start, owner_lock, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
-                for (String name : e.getValue()) {
-                    int port = -1;
-                    for (int tried = 0; tried < span && port < 0; tried++, candidate++) {
-                        if (candidate > lastPort) {
-                            candidate = firstPort;
-                        }
-                        if (!taken.contains(candidate)) {
-                            if (!isBindable(candidate)) {
-                                // Counted once: it joins taken, so the search skips it from now on.
-                                taken.add(candidate);
-                                heldByOtherPrograms++;
-                            } else if (session.claim(candidate, groupId).isPresent()) {
-                                taken.add(candidate);
-                                claimedByOtherDatabases++;
-                            } else {
-                                claimed.add(candidate);
-                                port = candidate;
-                            }
-                        }
-                    }
-                    if (port < 0) {
-                        throw new PGroupException(noFreePort(
-                                groupId,
-                                count,
-                                leases.size(),
-                                leasedToOthers,
-                                heldByOtherPrograms,
-                                claimedByOtherDatabases));
-                    }
-                    taken.add(port);
-                    insert.setInt(1, port);
-                    insert.setString(2, groupId);
-                    insert.setString(3, e.getKey());
-                    insert.setString(4, name);
-                    insert.setLong(5, owner.pid());
-                    insert.setLong(6, owner.startMillis());
-                    insert.setString(7, owner.lockName());
-                    insert.setLong(8, System.currentTimeMillis());
-                    insert.addBatch();
-                    leases.add(new Lease(e.getKey(), name, port));
-                }
-            }
-            insert.executeBatch();
-        }
-        return leases;
-    }
-
-    /** Says where every port of the range went, so that the numbers add up to the range's size. */
-    private String noFreePort(
-            String groupId,
-            int wanted,
-            int found,
-            int leasedToOthers,
-            int heldByOtherPrograms,
-            int claimedByOtherDatabases) {
-        int span = lastPort - firstPort + 1;
-        return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
-                + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
-                + database.file() + ", " + are(heldByOtherPrograms) + " in use by other programs, "
-                + are(claimedByOtherDatabases) + " leased in other databases of yours, and the "
-                + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"
-                + " cleans up after dead owners) or widen the port range";
-    }
-
-    private static String are(int n) {
-        return n + (n == 1 ? " is" : " are");
     }
 
     /** Releases every lease of a group. Releasing a group with no leases is fine. */
@@ -270,49 +180,6 @@ public final class PortLeases {
             }
             return released;
         });
-    }
-
-    /**
-     * Reads the leased ports; leases whose owner JVM is dead are deleted on the way (cheap reclaim),
-     * and so are the lock files of those owners.
-     */
-    private static Set<Integer> leasedPortsReclaimingDeadOwners(
-            Connection connection, Path ownersDir, PortClaims.Session claims) throws SQLException {
-        Set<Integer> taken = new HashSet<>();
-        Map<Owner, Boolean> deadByOwner = new HashMap<>();
-        List<Integer> reclaim = new ArrayList<>();
-        Map<String, List<Integer>> reclaimByGroup = new HashMap<>();
-        try (Statement s = connection.createStatement();
-                ResultSet rs =
-                        s.executeQuery("SELECT port, owner_pid, owner_start, owner_lock, group_id FROM leases")) {
-            while (rs.next()) {
-                Owner owner = Owner.of(rs.getLong(2), rs.getLong(3), rs.getString(4), ownersDir);
-                if (deadByOwner.computeIfAbsent(owner, Owner::isDead)) {
-                    reclaim.add(rs.getInt(1));
-                    reclaimByGroup
-                            .computeIfAbsent(rs.getString(5), k -> new ArrayList<>())
-                            .add(rs.getInt(1));
-                } else {
-                    taken.add(rs.getInt(1));
-                }
-            }
-        }
-        if (!reclaim.isEmpty()) {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM leases WHERE port = ?")) {
-                for (int port : reclaim) {
-                    delete.setInt(1, port);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            reclaimByGroup.forEach(claims::release);
-            deadByOwner.forEach((owner, dead) -> {
-                if (dead && owner.lock() != null) {
-                    OwnerLock.deleteIfDead(owner.lock());
-                }
-            });
-        }
-        return taken;
     }
 
     /** A port some other program listens on is skipped; SO_REUSEADDR so TIME_WAIT does not count. */
