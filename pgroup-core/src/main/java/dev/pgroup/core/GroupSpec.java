@@ -111,7 +111,7 @@ public final class GroupSpec {
             out.append("engine = ").append(TomlText.string(engine)).append('\n');
         }
         for (ProcessSpec p : processes) {
-            p.appendToml(out);
+            ProcessSpecToml.append(p, out);
         }
         return out.toString();
     }

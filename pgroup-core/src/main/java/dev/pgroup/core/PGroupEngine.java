@@ -1,15 +1,10 @@
 package dev.pgroup.core;
 
-import dev.pgroup.Manifest;
 import dev.pgroup.core.internal.EngineDefaults;
 import dev.pgroup.core.internal.GroupCreation;
 import dev.pgroup.core.internal.GroupFinder;
-import dev.pgroup.core.internal.GroupPlanner;
-import dev.pgroup.core.internal.Pruner;
+import dev.pgroup.core.internal.Housekeeping;
 import dev.pgroup.core.internal.SeedCache;
-import dev.pgroup.core.internal.definition.Names;
-import dev.pgroup.core.internal.os.TrustedDirectory;
-import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.state.GroupRegistry;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.internal.state.StateDatabase;
@@ -17,7 +12,6 @@ import dev.pgroup.core.model.DefinitionException;
 import dev.pgroup.core.model.GroupInfo;
 import dev.pgroup.core.model.PGroupException;
 import dev.pgroup.core.model.SeedInfo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +38,8 @@ public final class PGroupEngine implements AutoCloseable {
     private final PortLeases leases;
     private final GroupRegistry registry;
     private final GroupFinder finder;
+    private final EngineGroups groups;
+    private final Housekeeping housekeeping;
 
     private PGroupEngine(Builder b) {
         this.baseDir = b.baseDir.toAbsolutePath().normalize();
@@ -52,6 +48,8 @@ public final class PGroupEngine implements AutoCloseable {
         this.leases = new PortLeases(database, b.firstPort, b.lastPort);
         this.registry = new GroupRegistry(database);
         this.finder = new GroupFinder(baseDir, registry, database.file());
+        this.groups = new EngineGroups(new GroupCreation(baseDir, environment, database, leases, registry), finder);
+        this.housekeeping = new Housekeeping(baseDir, environment, registry, leases);
     }
 
     public static Builder builder() {
@@ -83,20 +81,7 @@ public final class PGroupEngine implements AutoCloseable {
      */
     public Group create(Path definitionDir, CreateOptions options) {
         Objects.requireNonNull(definitionDir, "definitionDir");
-        return create(definitionDir, options, null);
-    }
-
-    /** @param definitionDirGone why processes have no {@code {{definition.dir}}}, or null */
-    private Group create(Path definitionDir, CreateOptions options, String definitionDirGone) {
-        GroupCreation.Created c = new GroupCreation(baseDir, environment, database, leases, registry)
-                .create(
-                        definitionDir,
-                        options.name(),
-                        options.detached(),
-                        new GroupPlanner.ProjectPaths(
-                                options.projectDir(), options.projectBuildDir(), options.projectArtifact()),
-                        definitionDirGone);
-        return new Group(registry, environment, c.id(), c.name(), c.layout(), c.runit(), c.detached());
+        return groups.create(definitionDir, options, null);
     }
 
     /** Creates a group from a {@link GroupSpec}, owned by this JVM. */
@@ -119,7 +104,7 @@ public final class PGroupEngine implements AutoCloseable {
     public Group create(GroupSpec spec, CreateOptions options) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
-        return SpecDirectory.withDefinition(spec, dir -> create(dir, options, SpecDirectory.NO_DEFINITION_DIR));
+        return SpecDirectory.withDefinition(spec, dir -> groups.create(dir, options, SpecDirectory.NO_DEFINITION_DIR));
     }
 
     /**
@@ -129,25 +114,12 @@ public final class PGroupEngine implements AutoCloseable {
      * @throws PGroupException when there is no such group
      */
     public Group open(String groupId) {
-        if (!Names.isValidGroupId(groupId)) {
-            throw new PGroupException("'" + groupId + "' is not a group id (ids look like cache-host-k3f9qz)");
-        }
-        checkBaseDir();
-        GroupFinder.Found found = finder.find(groupId);
-        Manifest m = found.manifest();
-        return new Group(
-                registry,
-                environment,
-                m.groupId(),
-                m.groupName(),
-                found.layout(),
-                Runit.locate(environment),
-                Files.exists(found.layout().detachedMarker()));
+        return groups.open(groupId);
     }
 
     /** The groups of this user on this machine, oldest first. */
     public List<GroupInfo> list() {
-        checkBaseDir();
+        housekeeping.checkBaseDir();
         return finder.all();
     }
 
@@ -188,13 +160,7 @@ public final class PGroupEngine implements AutoCloseable {
     }
 
     private PruneReport prune(boolean onlyBaseDir) {
-        checkBaseDir();
-        List<String> actions = new java.util.ArrayList<>(
-                new Pruner(baseDir, Runit.locate(environment), environment, registry, leases, onlyBaseDir).run());
-        if (!onlyBaseDir) {
-            actions.addAll(seedCache().prune(DEFAULT_SEED_AGE));
-        }
-        return new PruneReport(actions);
+        return new PruneReport(housekeeping.prune(onlyBaseDir, DEFAULT_SEED_AGE));
     }
 
     /** How long {@link #prune()} keeps a seed that no group has used: a week. */
@@ -207,8 +173,7 @@ public final class PGroupEngine implements AutoCloseable {
      */
     public PruneReport pruneSeeds(Duration unusedFor) {
         Objects.requireNonNull(unusedFor, "unusedFor");
-        checkBaseDir();
-        return new PruneReport(seedCache().prune(unusedFor));
+        return new PruneReport(housekeeping.pruneSeeds(unusedFor));
     }
 
     /**
@@ -216,11 +181,7 @@ public final class PGroupEngine implements AutoCloseable {
      * least recently used first.
      */
     public List<SeedInfo> seeds() {
-        return seedCache().list();
-    }
-
-    private SeedCache seedCache() {
-        return new SeedCache(database.file(), baseDir, environment, leases);
+        return housekeeping.seeds();
     }
 
     /**
@@ -231,7 +192,7 @@ public final class PGroupEngine implements AutoCloseable {
      * @throws PGroupException when there is no such group, or its processes cannot be stopped
      */
     public void terminate(String groupId) {
-        checkBaseDir();
+        housekeeping.checkBaseDir();
         if (!finder.forgetIfDirectoryGone(groupId)) {
             open(groupId).terminate();
         }
@@ -239,7 +200,7 @@ public final class PGroupEngine implements AutoCloseable {
 
     /** The ids of the groups under the base dir, oldest first. */
     public List<String> groupIds() {
-        checkBaseDir();
+        housekeeping.checkBaseDir();
         return finder.idsInBaseDir();
     }
 
@@ -249,11 +210,6 @@ public final class PGroupEngine implements AutoCloseable {
 
     GroupRegistry registry() {
         return registry;
-    }
-
-    /** The base dir must be this user's alone; see {@link TrustedDirectory}. */
-    private void checkBaseDir() {
-        TrustedDirectory.check(baseDir, "base dir");
     }
 
     /**

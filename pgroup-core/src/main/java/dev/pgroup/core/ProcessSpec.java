@@ -1,7 +1,5 @@
 package dev.pgroup.core;
 
-import dev.pgroup.core.internal.definition.RunAsUser;
-import dev.pgroup.core.internal.definition.TomlText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,7 +118,7 @@ public final class ProcessSpec {
      */
     public ProcessSpec templates(Path... sources) {
         for (Path source : sources) {
-            templates.add(at(() -> SpecSource.copyOf(source, "template")));
+            templates.add(SpecChecks.source(where(), () -> SpecSource.copyOf(source, "template")));
         }
         return this;
     }
@@ -134,7 +132,7 @@ public final class ProcessSpec {
      */
     public ProcessSpec template(String path, String text) {
         Objects.requireNonNull(text, "text");
-        templates.add(at(() -> SpecSource.text(path, text)));
+        templates.add(SpecChecks.source(where(), () -> SpecSource.text(path, text)));
         return this;
     }
 
@@ -146,7 +144,7 @@ public final class ProcessSpec {
      */
     public ProcessSpec files(Path... sources) {
         for (Path source : sources) {
-            files.add(at(() -> SpecSource.copyOf(source, "file")));
+            files.add(SpecChecks.source(where(), () -> SpecSource.copyOf(source, "file")));
         }
         return this;
     }
@@ -177,10 +175,7 @@ public final class ProcessSpec {
      * @throws IllegalArgumentException at once when it is not a user name
      */
     public ProcessSpec user(String userName) {
-        if (!RunAsUser.isValid(userName)) {
-            throw new IllegalArgumentException(where() + ": user '" + userName + "' " + RunAsUser.RULE);
-        }
-        user = userName;
+        user = SpecChecks.user(userName, where());
         return this;
     }
 
@@ -222,15 +217,6 @@ public final class ProcessSpec {
 
     private String where() {
         return owner + ": process \"" + name + "\"";
-    }
-
-    /** A builder check, its message prefixed with the spec and process. */
-    private SpecSource at(java.util.function.Supplier<SpecSource> check) {
-        try {
-            return check.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where() + ": " + e.getMessage(), e);
-        }
     }
 
     /** {@code env}: an environment variable of this process; it wins over the group's. */
@@ -305,101 +291,6 @@ public final class ProcessSpec {
     public ProcessSpec workdir(String dir) {
         workdir = Objects.requireNonNull(dir, "dir");
         return this;
-    }
-
-    /** The {@code [[process]]} table this spec stands for. */
-    void appendToml(StringBuilder out) {
-        out.append("\n[[process]]\n");
-        out.append("name = ").append(TomlText.string(name)).append('\n');
-        if (!command.isEmpty()) {
-            // Left out rather than []: a container may run its image's CMD, and a missing command
-            // of a binary gets the parser's "missing: say what to run".
-            out.append("command = ").append(TomlText.array(command)).append('\n');
-        }
-        if (!ports.isEmpty()) {
-            out.append("ports = ").append(TomlText.array(ports)).append('\n');
-        }
-        appendPaths(out, "templates", templates);
-        appendPaths(out, "files", files);
-        if (!listen.isEmpty()) {
-            out.append("listen = ").append(TomlText.array(listen)).append('\n');
-        }
-        appendOptional(out, "listen_protocol", listenProtocol);
-        if (!after.isEmpty()) {
-            out.append("after = ").append(TomlText.array(after)).append('\n');
-        }
-        if (readyKey != null) {
-            out.append("ready = { ").append(readyKey).append(" = ");
-            if (readyValue instanceof List<?> list) {
-                out.append(TomlText.array(list.stream().map(String::valueOf).toList()));
-            } else if (readyValue instanceof Integer i) {
-                out.append(i);
-            } else {
-                out.append(TomlText.string((String) readyValue));
-            }
-            out.append(" }\n");
-        }
-        appendOptional(out, "restart", restart);
-        appendOptional(out, "stop_signal", stopSignal);
-        appendOptional(out, "stop_timeout", stopTimeout);
-        appendOptional(out, "workdir", workdir);
-        if (!env.isEmpty()) {
-            out.append("env = ").append(TomlText.inlineTable(env)).append('\n');
-        }
-        appendOptional(out, "user", user);
-        if (seed != null) {
-            out.append("seed = ").append(seed.toToml()).append('\n');
-        }
-        appendOptional(out, "image", image);
-        if (!publish.isEmpty()) {
-            out.append("publish = { ");
-            out.append(String.join(
-                    ", ",
-                    publish.entrySet().stream()
-                            .map(e -> TomlText.string(e.getKey()) + " = " + e.getValue())
-                            .toList()));
-            out.append(" }\n");
-        }
-        appendOptional(out, "engine", engine);
-        if (pull != null) {
-            out.append("pull = ").append(pull).append('\n');
-        }
-    }
-
-    private static void appendPaths(StringBuilder out, String key, List<SpecSource> sources) {
-        if (!sources.isEmpty()) {
-            out.append(key)
-                    .append(" = ")
-                    .append(TomlText.array(
-                            sources.stream().map(SpecSource::path).toList()))
-                    .append('\n');
-        }
-    }
-
-    /** The templates, files and seed inputs this process puts into the rendered dir, by TOML key. */
-    Map<String, List<SpecSource>> sources() {
-        Map<String, List<SpecSource>> all = new LinkedHashMap<>();
-        all.put("templates", List.copyOf(templates));
-        all.put("files", List.copyOf(files));
-        all.put(
-                "seed.inputs",
-                seed == null
-                        ? List.of()
-                        : seed.inputPaths().stream()
-                                .map(p -> new SpecSource(p.getFileName().toString(), p, null))
-                                .toList());
-        return all;
-    }
-
-    /** Whether a seed runs as another user, who must then read its inputs in the rendered dir. */
-    boolean seedsAsAnotherUser() {
-        return seed != null && user != null;
-    }
-
-    private static void appendOptional(StringBuilder out, String key, String value) {
-        if (value != null) {
-            out.append(key).append(" = ").append(TomlText.string(value)).append('\n');
-        }
     }
 
     /** The port names so far, for tests and messages. */

@@ -42,7 +42,7 @@ final class SpecDirectory {
             throw new PGroupException("cannot make a temp dir for " + spec + ": " + e, e);
         }
         try {
-            if (spec.processes().stream().anyMatch(ProcessSpec::seedsAsAnotherUser)) {
+            if (spec.processes().stream().anyMatch(ProcessSpecToml::seedsAsAnotherUser)) {
                 // A seed run as another user reads its inputs here: it may pass, not list. Nobody
                 // but the owner may write, so the definition still cannot be swapped.
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -78,7 +78,8 @@ final class SpecDirectory {
         Map<String, SpecSource> written = new HashMap<>();
         Map<String, String> writtenBy = new HashMap<>();
         for (ProcessSpec p : spec.processes()) {
-            for (Map.Entry<String, List<SpecSource>> byKey : p.sources().entrySet()) {
+            for (Map.Entry<String, List<SpecSource>> byKey :
+                    ProcessSpecToml.sources(p).entrySet()) {
                 String key = byKey.getKey();
                 for (SpecSource source : byKey.getValue()) {
                     SpecSource earlier = written.putIfAbsent(source.path(), source);
