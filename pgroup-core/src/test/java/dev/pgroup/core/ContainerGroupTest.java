@@ -28,6 +28,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({ContainerEngineAvailable.class, GroupsExtension.class})
 class ContainerGroupTest {
+    /** A redis container with a tcp ready check on its one published port. */
+    private static final String REDIS_CONTAINER =
+            """
+            [[process]]
+            name = "cache"
+            image = "pgroup-test/redis:7"
+            ports = ["main"]
+            publish = { main = 6379 }
+            ready = { tcp = "main" }
+            """;
 
     @Test
     void containerReplicaReplicatesFromALocalPrimaryOnItsLeasedPort(Groups groups) throws Exception {
@@ -246,26 +256,10 @@ class ContainerGroupTest {
 
     @Test
     void stopRemovesAContainerWhoseSupervisionWasKilled(Groups groups) throws Exception {
-        Group group = groups.started(
-                """
-                [[process]]
-                name = "cache"
-                image = "pgroup-test/redis:7"
-                ports = ["main"]
-                publish = { main = 6379 }
-                ready = { tcp = "main" }
-                """);
+        Group group = groups.started(REDIS_CONTAINER);
         // given: the watchdog, runsvdir, the runsv and the engine client all killed -9 (an OOM killer's
         // work), so neither a finish script nor the watchdog's teardown runs, and nothing restarts it
-        Path state = group.directory().resolve(".pgroup");
-        ProcessHandle watchdog = pidFile(state.resolve("watchdog.pid"));
-        ProcessHandle runsvdir = pidFile(state.resolve("runsvdir.pid"));
-        ProcessHandle client = pidFile(group.directory().resolve("cache/supervise/pid"));
-        ProcessHandle runsv = client.parent().orElseThrow();
-        List<ProcessHandle> killed = List.of(watchdog, runsvdir, runsv, client);
-        killed.forEach(ProcessHandle::destroyForcibly);
-        Deadline.in(Duration.ofSeconds(5))
-                .await(() -> killed.stream().noneMatch(ProcessHandle::isAlive), Duration.ofMillis(5));
+        killSupervision(group, "cache");
         assertThat(running(group.id())).as("the container outlives its client").hasSize(1);
 
         group.stop();
@@ -275,26 +269,10 @@ class ContainerGroupTest {
 
     @Test
     void pruneLeavesTheContainerOfALiveOwnerAloneWhenItsSupervisionWasKilled(Groups groups) throws Exception {
-        Group group = groups.started(
-                """
-                [[process]]
-                name = "cache"
-                image = "pgroup-test/redis:7"
-                ports = ["main"]
-                publish = { main = 6379 }
-                ready = { tcp = "main" }
-                """);
+        Group group = groups.started(REDIS_CONTAINER);
         // given: supervision gone under a live owner (this JVM), as in the middle of its stop, or
         // after an OOM kill: the owner's stop removes the container, a prune must not race it
-        Path state = group.directory().resolve(".pgroup");
-        ProcessHandle watchdog = pidFile(state.resolve("watchdog.pid"));
-        ProcessHandle runsvdir = pidFile(state.resolve("runsvdir.pid"));
-        ProcessHandle client = pidFile(group.directory().resolve("cache/supervise/pid"));
-        ProcessHandle runsv = client.parent().orElseThrow();
-        List<ProcessHandle> killed = List.of(watchdog, runsvdir, runsv, client);
-        killed.forEach(ProcessHandle::destroyForcibly);
-        Deadline.in(Duration.ofSeconds(5))
-                .await(() -> killed.stream().noneMatch(ProcessHandle::isAlive), Duration.ofMillis(5));
+        killSupervision(group, "cache");
 
         List<String> actions = dev.pgroup.core.internal.container.ContainerPrune.run(
                 System.getenv(), groups.dir(), false, groups.dir().resolve("another.db"));
@@ -305,6 +283,19 @@ class ContainerGroupTest {
         assertThat(containers(group.id()))
                 .as("containers after the owner's stop")
                 .isEmpty();
+    }
+
+    /** Kills the watchdog, runsvdir, the process's runsv and its engine client with SIGKILL. */
+    private static void killSupervision(Group group, String process) throws IOException {
+        Path state = group.directory().resolve(".pgroup");
+        ProcessHandle watchdog = pidFile(state.resolve("watchdog.pid"));
+        ProcessHandle runsvdir = pidFile(state.resolve("runsvdir.pid"));
+        ProcessHandle client = pidFile(group.directory().resolve(process + "/supervise/pid"));
+        ProcessHandle runsv = client.parent().orElseThrow();
+        List<ProcessHandle> killed = List.of(watchdog, runsvdir, runsv, client);
+        killed.forEach(ProcessHandle::destroyForcibly);
+        Deadline.in(Duration.ofSeconds(5))
+                .await(() -> killed.stream().noneMatch(ProcessHandle::isAlive), Duration.ofMillis(5));
     }
 
     private static ProcessHandle pidFile(Path file) throws IOException {
@@ -416,15 +407,7 @@ class ContainerGroupTest {
 
     @Test
     void pruneLeavesTheContainersOfARunningGroupAlone(Groups groups) throws Exception {
-        Group group = groups.started(
-                """
-                [[process]]
-                name = "cache"
-                image = "pgroup-test/redis:7"
-                ports = ["main"]
-                publish = { main = 6379 }
-                ready = { tcp = "main" }
-                """);
+        Group group = groups.started(REDIS_CONTAINER);
 
         PruneReport report = groups.engine().prune();
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgroup.core.internal.state.Owner;
-import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,7 +61,7 @@ class DatabaseMessagesTest {
 
     @Test
     void noFreePortSaysHowManyAreLeasedAndHowManyOtherProgramsHold() throws Exception {
-        int first = freeRange(10);
+        int first = TestEngines.freeRange(10, 19_000);
         try (PGroupEngine engine = PGroupEngine.builder()
                         .baseDir(tmp.resolve("base"))
                         .database(tmp.resolve("state/pgroup.db"))
@@ -170,16 +169,4 @@ class DatabaseMessagesTest {
      * The first of {@code n} consecutive ports that nothing listens on, below the default lease
      * range, so that groups of tests running in parallel do not take one of them meanwhile.
      */
-    private static int freeRange(int n) {
-        for (int first = 19_000; first > 12_000; first -= n) {
-            boolean free = true;
-            for (int p = first; p < first + n && free; p++) {
-                free = PortLeases.isBindable(p);
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + n + " free ports in a row");
-    }
 }

@@ -42,7 +42,7 @@ class PortClaimsTest {
 
     @Test
     void aPortLeasedInOneDatabaseIsNotLeasedInAnother() {
-        int first = freeRange(2);
+        int first = TestEngines.freeRange(2, 11_900);
         try (PGroupEngine a = engine("db-a", first, first + 1);
                 PGroupEngine b = engine("db-b", first, first + 1)) {
             a.leases().lease("a-aaaaaa", Owner.DETACHED, ports("x", "y"));
@@ -59,7 +59,7 @@ class PortClaimsTest {
 
     @Test
     void portsReleasedInOneDatabaseCanBeLeasedInAnother() {
-        int first = freeRange(2);
+        int first = TestEngines.freeRange(2, 11_900);
         try (PGroupEngine a = engine("db-a", first, first + 1);
                 PGroupEngine b = engine("db-b", first, first + 1)) {
             a.leases().lease("a-aaaaaa", Owner.DETACHED, ports("x", "y"));
@@ -73,7 +73,7 @@ class PortClaimsTest {
 
     @Test
     void theClaimsOfADeletedDatabaseAreTakenOver() throws Exception {
-        int first = freeRange(2);
+        int first = TestEngines.freeRange(2, 11_900);
         try (PGroupEngine a = engine("db-a", first, first + 1)) {
             a.leases().lease("a-aaaaaa", Owner.DETACHED, ports("x", "y"));
         }
@@ -88,7 +88,7 @@ class PortClaimsTest {
 
     @Test
     void theLeasesOfADeadOwnerFreeTheirClaimsWhenReclaimed() throws Exception {
-        int first = freeRange(2);
+        int first = TestEngines.freeRange(2, 11_900);
         // An owner that is gone: no process has this pid and start time.
         Owner dead = new Owner(Integer.MAX_VALUE - 1, 1L);
         assertThat(dead.isDead()).isTrue();
@@ -107,7 +107,7 @@ class PortClaimsTest {
 
     @Test
     void eightDatabasesLeasingAtOnceGetDistinctPorts() throws Exception {
-        int first = freeRange(16);
+        int first = TestEngines.freeRange(16, 11_900);
         List<PGroupEngine> engines = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -129,19 +129,5 @@ class PortClaimsTest {
             pool.shutdownNow();
             engines.forEach(PGroupEngine::close);
         }
-    }
-
-    /** A range no other test leases from, free now. */
-    private static int freeRange(int n) {
-        for (int first = 11_900; first > 10_000; first -= n) {
-            boolean free = true;
-            for (int p = first; p < first + n && free; p++) {
-                free = PortLeases.isBindable(p);
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + n + " free ports in a row");
     }
 }

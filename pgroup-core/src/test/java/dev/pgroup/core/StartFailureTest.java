@@ -104,45 +104,40 @@ class StartFailureTest {
     @Test
     void diskFullDuringStartStopsWhatTheStartLaunched() throws Exception {
         Path base = smallTmpfs("64k");
-        int failed = 0;
-        try (PGroupEngine engine = TestEngines.engine(base, leftovers.environment());
-                Group group = engine.create(
-                        TestEngines.definition(tmp, SLEEPERS),
-                        CreateOptions.defaults().withDetached(true))) {
-            // Detached, as the CLI creates it. Where the start runs out of space depends on how much
-            // is left (the watchdog script, a pid file, runsv's supervise files, the manifest), so
-            // every amount from none to 12 pages is tried.
-            for (int pages = 0; pages <= 12; pages++) {
-                fill(base);
-                try (FileChannel filler = FileChannel.open(base.resolve("filler"), StandardOpenOption.WRITE)) {
-                    filler.truncate(Math.max(0, filler.size() - pages * 4096L));
-                }
 
-                Throwable failure = catchThrowable(() -> group.start(Duration.ofSeconds(2)));
+        List<Throwable> failures = startsOnAFullDisk(base, this::assertStoppedAndAgreed);
 
-                if (failure != null) {
-                    failed++;
-                    assertStoppedAndAgreed(engine, group);
-                } else {
-                    group.stop();
-                }
-                Files.delete(base.resolve("filler"));
-            }
-        }
-        assertThat(failed).as("starts that ran out of space").isPositive();
+        assertThat(failures).as("starts that ran out of space").isNotEmpty();
         assertThat(leftovers.running()).as("left after terminate").isEmpty();
     }
 
     @Test
     void aStartThatRanOutOfSpaceSaysTheDiskIsFull() throws Exception {
         Path base = smallTmpfs("64k");
-        List<String> messages = new ArrayList<>();
+
+        // A start on a full disk fails in different places (a timeout, a silent exit, a write
+        // error); every such failure must name the disk, whatever the place.
+        List<Throwable> failures = startsOnAFullDisk(base, (engine, group) -> {});
+
+        assertThat(failures).as("starts that ran out of space").isNotEmpty();
+        assertThat(failures).allSatisfy(f -> assertThat(f.getMessage())
+                .contains("the file system of " + base)
+                .contains("KiB free"));
+    }
+
+    /**
+     * Starts a detached group of sleepers (as the CLI creates it) once for every amount of free
+     * space from none to 12 pages: where a start runs out of space depends on how much is left (the
+     * watchdog script, a pid file, runsv's supervise files, the manifest). Returns the failures;
+     * {@code afterFailure} checks each failed start's aftermath.
+     */
+    private List<Throwable> startsOnAFullDisk(
+            Path base, java.util.function.BiConsumer<PGroupEngine, Group> afterFailure) throws Exception {
+        List<Throwable> failures = new ArrayList<>();
         try (PGroupEngine engine = TestEngines.engine(base, leftovers.environment());
                 Group group = engine.create(
                         TestEngines.definition(tmp, SLEEPERS),
                         CreateOptions.defaults().withDetached(true))) {
-            // A start on a full disk fails in different places (a timeout, a silent exit, a write
-            // error); every such failure must name the disk, whatever the place.
             for (int pages = 0; pages <= 12; pages++) {
                 fill(base);
                 try (FileChannel filler = FileChannel.open(base.resolve("filler"), StandardOpenOption.WRITE)) {
@@ -152,17 +147,15 @@ class StartFailureTest {
                 Throwable failure = catchThrowable(() -> group.start(Duration.ofSeconds(2)));
 
                 if (failure != null) {
-                    messages.add(failure.getMessage());
+                    failures.add(failure);
+                    afterFailure.accept(engine, group);
                 } else {
                     group.stop();
                 }
                 Files.delete(base.resolve("filler"));
             }
         }
-        assertThat(messages).as("starts that ran out of space").isNotEmpty();
-        assertThat(messages)
-                .allSatisfy(m ->
-                        assertThat(m).contains("the file system of " + base).contains("KiB free"));
+        return failures;
     }
 
     @Test

@@ -34,4 +34,21 @@ final class TestEngines {
     static Path definition(String name) {
         return Path.of("src", "test", "resources", "groups", name).toAbsolutePath();
     }
+
+    /**
+     * The first port of {@code n} free ports in a row, searched downwards from {@code top}: for
+     * tests that need a range of their own outside the module's lease range.
+     */
+    static int freeRange(int n, int top) {
+        for (int first = top; first > 10_000; first -= n) {
+            boolean free = true;
+            for (int p = first; p < first + n && free; p++) {
+                free = dev.pgroup.core.internal.state.PortLeases.isBindable(p);
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + n + " free ports in a row below " + top);
+    }
 }
