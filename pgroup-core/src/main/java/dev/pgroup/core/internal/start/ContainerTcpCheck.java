@@ -19,7 +19,7 @@ import java.util.Optional;
  * container's address cannot be reached from the host (rootless engines, a VM on macOS), it falls
  * back to a connection through the proxy that stays open for {@link #HELD}.
  */
-public final class ContainerTcpCheck implements ReadinessCheck {
+public final class ContainerTcpCheck {
     private static final String MARK = "container";
     /** How long a connection through the proxy must stay open when the container's address is out of reach. */
     static final Duration HELD = Duration.ofMillis(1500);
@@ -33,7 +33,6 @@ public final class ContainerTcpCheck implements ReadinessCheck {
     private String address;
     private boolean addressUnreachable;
     private int unanswered;
-    private String problem = "not tried yet";
 
     private ContainerTcpCheck(int hostPort, int containerPort, String name, Path engine) {
         this.hostPort = hostPort;
@@ -52,28 +51,19 @@ public final class ContainerTcpCheck implements ReadinessCheck {
         return parts.length == 3 && parts[1].equals(MARK);
     }
 
-    static ContainerTcpCheck of(String target) {
+    /** The check of {@code target}: blocking, since it asks the engine ({@code inspect}) first. */
+    static ReadinessCheck of(String target) {
         String[] parts = target.trim().split(" ", 5);
-        return new ContainerTcpCheck(
-                Integer.parseInt(parts[0]), Integer.parseInt(parts[2]), parts[3], Path.of(parts[4]));
-    }
-
-    /** It asks the engine ({@code inspect}), a command of its own: not for the shared poller. */
-    @Override
-    public boolean blocks() {
-        return true;
-    }
-
-    @Override
-    public boolean isReady(Duration atMost) {
-        Optional<String> why;
-        try {
-            why = attempt(atMost);
-        } catch (IOException e) {
-            why = Optional.of(String.valueOf(e.getMessage()));
-        }
-        why.ifPresent(w -> problem = w);
-        return why.isEmpty();
+        int hostPort = Integer.parseInt(parts[0]);
+        int containerPort = Integer.parseInt(parts[2]);
+        String name = parts[3];
+        ContainerTcpCheck check = new ContainerTcpCheck(hostPort, containerPort, name, Path.of(parts[4]));
+        return new ReadinessCheck.Attempts(
+                "tcp 127.0.0.1:" + hostPort + " published by the container engine, and " + name + ":" + containerPort
+                        + " in the container",
+                5,
+                true,
+                check::attempt);
     }
 
     private Optional<String> attempt(Duration atMost) throws IOException {
@@ -113,33 +103,19 @@ public final class ContainerTcpCheck implements ReadinessCheck {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", hostPort), millis(200, atMost));
             if (!addressUnreachable) {
-                return READY; // the container listens, and the published port accepts
+                return ReadinessCheck.READY; // the container listens, and the published port accepts
             }
             s.setSoTimeout(millis((int) HELD.toMillis(), atMost));
             try {
                 return s.getInputStream().read() < 0
                         ? Optional.of("the engine's proxy accepted and closed: nothing listens in the container yet")
-                        : READY;
+                        : ReadinessCheck.READY;
             } catch (SocketTimeoutException heldOpen) {
-                return atMost.compareTo(HELD) >= 0 ? READY : Optional.of("the connection was not held long enough");
+                return atMost.compareTo(HELD) >= 0
+                        ? ReadinessCheck.READY
+                        : Optional.of("the connection was not held long enough");
             }
         }
-    }
-
-    @Override
-    public String description() {
-        return "tcp 127.0.0.1:" + hostPort + " published by the container engine, and " + name + ":" + containerPort
-                + " in the container";
-    }
-
-    @Override
-    public String lastProblem() {
-        return problem;
-    }
-
-    @Override
-    public long pauseMillis() {
-        return 5;
     }
 
     private static int millis(int preferred, Duration atMost) {
