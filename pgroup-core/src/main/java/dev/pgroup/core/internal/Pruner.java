@@ -212,7 +212,7 @@ public final class Pruner {
                     + runsvdir.get().pid() + ") runs, so it is a live group of another database");
             return;
         }
-        Optional<Path> otherDatabase = otherLiveDatabase(layout);
+        Optional<Path> otherDatabase = layout.otherLiveDatabase(leases.database());
         if (otherDatabase.isPresent()) {
             actions.add("left " + dir + " alone: it is a group of the database " + otherDatabase.get()
                     + ", whose prune decides about it");
@@ -221,28 +221,6 @@ public final class Pruner {
         new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
         deleteQuietly(dir);
         actions.add("deleted " + dir + ": no group of that id is registered");
-    }
-
-    /**
-     * The database that registered the group in {@code layout}, when it is not ours and still
-     * exists. A group dir made before groups recorded their database, or one whose database is
-     * gone, has none: nothing else will ever clean it.
-     */
-    private Optional<Path> otherLiveDatabase(GroupLayout layout) {
-        Path record = layout.databaseRecord();
-        if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        try {
-            Path recorded = Path.of(Files.readString(record).strip());
-            Path ours = leases.database().toAbsolutePath().normalize();
-            if (!recorded.isAbsolute() || recorded.normalize().equals(ours) || !Files.exists(recorded)) {
-                return Optional.empty();
-            }
-            return Optional.of(recorded.normalize());
-        } catch (IOException | java.nio.file.InvalidPathException e) {
-            return Optional.empty();
-        }
     }
 
     private static boolean isYoung(GroupLayout layout) {

@@ -102,7 +102,7 @@ public final class ContainerPrune {
         if (Supervisor.runsvdir(layout).isPresent() || StartLock.isHeld(layout)) {
             return Optional.empty();
         }
-        if (ownerAlive(ownerPid) || otherLiveDatabase(layout, database)) {
+        if (ownerAlive(ownerPid) || layout.otherLiveDatabase(database).isPresent()) {
             return Optional.empty();
         }
         return Optional.of("its group no longer runs (its owner, pid " + ownerPid + ", is gone)");
@@ -113,18 +113,6 @@ public final class ContainerPrune {
             return !ownerPid.isEmpty()
                     && ProcessHandle.of(Long.parseLong(ownerPid)).isPresent();
         } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** Whether the group dir records a database other than {@code database} that still exists. */
-    private static boolean otherLiveDatabase(GroupLayout layout, Path database) {
-        try {
-            Path recorded = Path.of(Files.readString(layout.databaseRecord()).strip());
-            return recorded.isAbsolute()
-                    && !recorded.normalize().equals(database.toAbsolutePath().normalize())
-                    && Files.exists(recorded);
-        } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
     }

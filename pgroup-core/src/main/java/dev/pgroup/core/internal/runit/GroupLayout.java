@@ -1,7 +1,12 @@
 package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.PGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where things are inside a group directory. runsvdir treats every subdirectory whose name does not
@@ -59,6 +64,29 @@ public record GroupLayout(Path directory) {
      */
     public Path databaseRecord() {
         return stateDir().resolve("database");
+    }
+
+    /**
+     * The database that registered the group, when it is not {@code ours} and still exists. A
+     * group dir made before groups recorded their database, or one whose database is gone, has
+     * none: nothing else will ever clean it.
+     */
+    public Optional<Path> otherLiveDatabase(Path ours) {
+        Path record = databaseRecord();
+        if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            Path recorded = Path.of(Files.readString(record).strip()).normalize();
+            if (!recorded.isAbsolute()
+                    || recorded.equals(ours.toAbsolutePath().normalize())
+                    || !Files.exists(recorded)) {
+                return Optional.empty();
+            }
+            return Optional.of(recorded);
+        } catch (IOException | InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     /** Present for a detached group, so that opening a group needs no database. */
