@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the quickstart end to end: installs what pgroup needs (runit, redis-server, ...), builds and
+# Runs the quickstart end to end: installs what it needs (runit, redis-server, perl, java, maven), builds and
 # installs pgroup, then builds examples/quickstart, whose integration test runs against a Redis
 # primary and replica that pgroup-maven-plugin starts before the tests and removes after them.
 #
@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-./setup.sh
+./setup.sh --quickstart
 
 echo "run-quickstart: building and installing pgroup"
 mvn -B -q install -DskipTests "$@"

@@ -2,8 +2,18 @@
 # Installs what pgroup and its tests need and is missing: runit, redis-server, lighttpd, perl, the
 # daemons of the socket passing tests (nginx and gunicorn), and PostgreSQL for the seed tests and
 # examples/postgres-per-test.
+#   ./setup.sh               everything the test suite needs (./run-tests.sh)
+#   ./setup.sh --quickstart  only what examples/quickstart needs: runit, redis-server, perl, java, maven
+#                            (./run-quickstart.sh; a first run then skips PostgreSQL, nginx and the rest)
 # Idempotent: it installs nothing that is already on PATH. Uses apt-get, dnf or brew.
 set -euo pipefail
+
+scope=all
+case "${1:-}" in
+  "") ;;
+  --quickstart) scope=quickstart ;;
+  *) echo "setup: unknown argument '$1' (usage: ./setup.sh [--quickstart])" >&2; exit 2 ;;
+esac
 
 # PostgreSQL's bin dir: Debian keeps initdb and postgres off PATH, in /usr/lib/postgresql/<v>/bin.
 pg_bin() {
@@ -18,16 +28,22 @@ pg_bin() {
 need=()
 command -v runsvdir >/dev/null 2>&1 || need+=(runit)
 command -v redis-server >/dev/null 2>&1 || need+=(redis)
-command -v lighttpd >/dev/null 2>&1 && [ -x "$(command -v lighttpd)" ] || [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
 command -v perl >/dev/null 2>&1 || need+=(perl)
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v gunicorn >/dev/null 2>&1 || need+=(gunicorn)
 command -v java >/dev/null 2>&1 || need+=(java)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
-pg_bin >/dev/null || need+=(postgresql)
+if [ "$scope" = all ]; then
+  command -v lighttpd >/dev/null 2>&1 && [ -x "$(command -v lighttpd)" ] || [ -x /usr/sbin/lighttpd ] || need+=(lighttpd)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v gunicorn >/dev/null 2>&1 || need+=(gunicorn)
+  pg_bin >/dev/null || need+=(postgresql)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: runit, redis-server, lighttpd, perl, nginx, gunicorn, java, maven and PostgreSQL ($(pg_bin)) are installed"
+  if [ "$scope" = all ]; then
+    echo "setup: runit, redis-server, lighttpd, perl, nginx, gunicorn, java, maven and PostgreSQL ($(pg_bin)) are installed"
+  else
+    echo "setup: runit, redis-server, perl, java and maven are installed (what the quickstart needs)"
+  fi
   exit 0
 fi
 echo "setup: installing ${need[*]}"
@@ -79,9 +95,14 @@ else
   exit 1
 fi
 
-for tool in runsvdir sv svlogd redis-server perl gunicorn; do
+for tool in runsvdir sv svlogd redis-server perl java mvn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is still missing after the install" >&2; exit 1; }
 done
+if [ "$scope" = quickstart ]; then
+  echo "setup: done (quickstart; ./setup.sh installs the rest of what the test suite needs)"
+  exit 0
+fi
+command -v gunicorn >/dev/null 2>&1 || { echo "setup: gunicorn is still missing after the install" >&2; exit 1; }
 [ -x "$(command -v nginx || echo /usr/sbin/nginx)" ] || { echo "setup: nginx is still missing after the install" >&2; exit 1; }
 pg_bin >/dev/null || { echo "setup: PostgreSQL (initdb, postgres) is still missing after the install" >&2; exit 1; }
 echo "setup: PostgreSQL is in $(pg_bin) (pg.sh of examples/postgres-per-test finds it; PG_BIN overrides)"
