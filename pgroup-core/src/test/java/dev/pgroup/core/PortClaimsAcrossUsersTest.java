@@ -3,6 +3,7 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pgroup.core.internal.state.MachineClaims;
 import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.model.PGroupException;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * leases are not bound by any process, the case the probe-bind alone missed.
  */
 class PortClaimsAcrossUsersTest {
-    private static final String MACHINE_DIR = "pgroup.test.machineClaims";
-    private static final String PENDING = "pgroup.test.machineClaimPendingMillis";
+    private static final String MACHINE_DIR = MachineClaims.TEST_DIR;
+    private static final String PENDING = MachineClaims.TEST_PENDING;
 
     private Path root;
     private Path machine;
@@ -34,7 +35,10 @@ class PortClaimsAcrossUsersTest {
         OtherUser.principal();
         root = Files.createTempDirectory("pgroup-users");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-        machine = root.resolve("machine-claims");
+        // As an admin makes it (install -d -m 1777 -o root): a dir made by another user first is
+        // that user's, which pgroup refuses (its owner could delete everyone's claims).
+        machine = Files.createDirectory(root.resolve("machine-claims"));
+        Files.setAttribute(machine, "unix:mode", 01777);
         other = Files.createDirectory(root.resolve("other"));
         OtherUser.chown(other);
         Files.setPosixFilePermissions(other, PosixFilePermissions.fromString("rwx------"));

@@ -70,6 +70,10 @@ public record GroupStart(
                     new Manifest(m.groupId(), m.groupName(), m.directory(), m.node(), m.createdAt(), processes);
             started.write(layout.manifest());
             if (detached) {
+                // Other users see the claims of its ports as long as the group runs, not the CLI.
+                List<ProcessHandle> keepers = new ArrayList<>(List.of(runsvdir));
+                supervisor.watchdog().ifPresent(w -> keepers.add(w.handle()));
+                registry.keepPortClaims(id, keepers);
                 // Last: until here, a start killed outright (kill -9 of the CLI) closes the watchdog's
                 // pipe, and the watchdog takes the group down instead of leaving it half started.
                 supervisor.detach();

@@ -127,6 +127,14 @@ public final class GroupRegistry {
         });
     }
 
+    /**
+     * Lets the machine-wide claims of a detached group's ports outlive the JVM that leased them:
+     * {@code keepers} (its watchdog and runsvdir) keep them while they run.
+     */
+    public void keepPortClaims(String id, List<ProcessHandle> keepers) {
+        PortLeases.keepClaims(database, id, keepers);
+    }
+
     /** Forgets a group and releases its port leases, in one transaction. */
     public void remove(String id) {
         database.write("release the ports of group " + id, c -> {

@@ -35,7 +35,8 @@ import org.sqlite.SQLiteConfig;
  * young enough that the lease may not be committed yet ({@link #PENDING}); otherwise it is stale and
  * the next claimer takes it over. Claiming and releasing happen under a lock file in the
  * claims dir, held for the few file operations of one lease, so that two claimers never both take
- * over the same stale claim. Users other than this one are still kept off only by the probe-bind.
+ * over the same stale claim. Other users are kept off by the machine-wide {@link MachineClaims},
+ * which each claim here is mirrored into (or, when that dir is unusable, by the probe-bind alone).
  */
 public final class PortClaims {
     private static final String LOCK_FILE = ".lock";
@@ -57,14 +58,20 @@ public final class PortClaims {
 
     private final Path dir;
     private final Path database;
+    private final Optional<MachineClaims> machine;
 
     /**
      * @param dir the claims dir, shared by every database of the user
      * @param database the database whose leases these claims mirror
      */
     public PortClaims(Path dir, Path database) {
+        this(dir, database, MachineClaims.locate(System.getenv()));
+    }
+
+    private PortClaims(Path dir, Path database, Optional<MachineClaims> machine) {
         this.dir = dir.toAbsolutePath().normalize();
         this.database = database.toAbsolutePath().normalize();
+        this.machine = machine;
     }
 
     /**
@@ -95,6 +102,20 @@ public final class PortClaims {
         return dir;
     }
 
+    /** The machine-wide claims dir this user's claims are mirrored into, if it is usable. */
+    public Optional<Path> machineDirectory() {
+        return machine.map(MachineClaims::directory);
+    }
+
+    /** What {@link Session#claim} found. */
+    public enum Outcome {
+        CLAIMED,
+        /** Another database of this user leases the port. */
+        OTHER_DATABASE,
+        /** Another user of the machine holds a live claim of the port. */
+        OTHER_USER
+    }
+
     /** Claims held for one lease transaction; {@link #close} ends it. */
     public Session open() {
         return new Session();
@@ -123,6 +144,8 @@ public final class PortClaims {
     public final class Session implements AutoCloseable {
         private final FileChannel channel;
         private final FileLock lock;
+        /** Other users' claims by port, listed once, at the session's first claim. */
+        private java.util.Map<Integer, java.util.List<Path>> othersByPort;
 
         private Session() {
             IN_THIS_JVM.lock();
@@ -142,25 +165,37 @@ public final class PortClaims {
         }
 
         /**
-         * Claims {@code port} for {@code group} of this database, taking over a stale claim.
-         *
-         * @return the database whose live lease holds the port, when it is not ours to claim
+         * Claims {@code port} for {@code group} of this database, taking over a stale claim, and
+         * mirrors the claim into the machine's dir unless another user holds the port there.
          */
-        public Optional<Path> claim(int port, String group) {
+        public Outcome claim(int port, String group) {
             Path file = dir.resolve(Integer.toString(port));
             Claim ours = new Claim(database, group);
             try {
+                if (machine.isPresent()) {
+                    if (othersByPort == null) {
+                        othersByPort = machine.get().othersByPort();
+                    }
+                    java.util.List<Path> others = othersByPort.get(port);
+                    if (others != null && machine.get().anyLive(others)) {
+                        return Outcome.OTHER_USER;
+                    }
+                }
                 Optional<Claim> existing = read(file);
                 if (existing.isPresent()) {
                     Claim other = existing.get();
                     if (!other.database().equals(database) && isLive(other, port, file)) {
-                        return Optional.of(other.database());
+                        return Outcome.OTHER_DATABASE;
                     }
                     // Ours (our database does not lease the port, or the caller would not ask) or stale.
                     Files.delete(file);
                 }
                 Files.writeString(file, ours.text(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return Optional.empty();
+                if (machine.isPresent() && !machine.get().claim(port, database, group)) {
+                    Files.delete(file);
+                    return Outcome.OTHER_USER; // a file in our name that is not ours: skip the port
+                }
+                return Outcome.CLAIMED;
             } catch (FileAlreadyExistsException e) {
                 throw new PGroupException("the port claim " + file + " appeared while the claims dir was locked");
             } catch (IOException e) {
@@ -168,10 +203,33 @@ public final class PortClaims {
             }
         }
 
+        /**
+         * Of the ports just claimed, those another user claimed at the same time, from a fresh
+         * look at the machine's dir: the caller releases them and leases others.
+         */
+        public java.util.List<Integer> contested(Collection<Integer> ports) {
+            return machine.map(m -> m.contested(ports)).orElse(java.util.List.of());
+        }
+
+        /**
+         * Adds {@code keepers} to the machine claims of {@code group}'s {@code ports}: processes
+         * (a detached group's watchdog and runsvdir) that keep the lease after the JVM that
+         * claimed it exits.
+         */
+        public void keep(String group, Collection<Integer> ports, java.util.List<ProcessHandle> keepers) {
+            machine.ifPresent(m -> m.keep(ports, database, group, keepers));
+        }
+
+        /** Deletes this user's machine claims that count for no one any more; for prune. */
+        public int pruneStaleMachineClaims() {
+            return machine.map(MachineClaims::pruneStale).orElse(0);
+        }
+
         /** Drops the claims of {@code group} of this database on {@code ports}; others' are kept. */
         public void release(String group, Collection<Integer> ports) {
             Claim ours = new Claim(database, group);
             for (int port : ports) {
+                machine.ifPresent(m -> m.release(port, database, group));
                 Path file = dir.resolve(Integer.toString(port));
                 try {
                     if (read(file).filter(ours::equals).isPresent()) {

@@ -22,7 +22,7 @@ import java.util.Set;
  * lease records its owner (lock file, pid and start time) so that leases of a dead owner can be
  * reclaimed, and a port is probe-bound before it is granted, to skip ports unrelated programs hold.
  * Every lease is also claimed in the user's {@link PortClaims}, so that another database of the
- * user never leases it too.
+ * user never leases it too, and in the machine's {@link MachineClaims}, so that another user does not.
  */
 public final class PortLeases {
 
@@ -114,6 +114,35 @@ public final class PortLeases {
         }
     }
 
+    /**
+     * Adds {@code keepers} to the machine-wide claims of a group's ports: a detached group's
+     * watchdog and runsvdir, so that other users keep off its ports after the JVM that leased them
+     * exits (see {@link MachineClaims}).
+     */
+    static void keepClaims(StateDatabase database, String groupId, List<ProcessHandle> keepers) {
+        PortClaims claims = PortClaims.forDatabase(database.file());
+        if (claims.machineDirectory().isEmpty()) {
+            return;
+        }
+        List<Integer> ports = database.read("read the ports of group " + groupId, connection -> {
+            try (PreparedStatement q = connection.prepareStatement("SELECT port FROM leases WHERE group_id = ?")) {
+                q.setString(1, groupId);
+                List<Integer> out = new ArrayList<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getInt(1));
+                    }
+                }
+                return out;
+            }
+        });
+        if (!ports.isEmpty()) {
+            try (PortClaims.Session session = claims.open()) {
+                session.keep(groupId, ports, keepers);
+            }
+        }
+    }
+
     /** The leases of a group, by process then port name. */
     public Map<String, Map<String, Integer>> leasesOf(String groupId) {
         return database.read("read the leases of group " + groupId, connection -> {
@@ -173,10 +202,13 @@ public final class PortLeases {
                             "DELETE FROM leases WHERE group_id NOT IN (SELECT id FROM groups) AND group_id NOT LIKE '"
                                     + SEED_PREFIX + "%'");
                 }
-                try (PortClaims.Session session =
-                        PortClaims.forDatabase(database.file()).open()) {
-                    ports.forEach(session::release);
-                }
+            }
+            try (PortClaims.Session session =
+                    PortClaims.forDatabase(database.file()).open()) {
+                ports.forEach(session::release);
+                // Claims other users can see but no longer heed (every keeper gone) are deleted
+                // here, as only their owner can.
+                session.pruneStaleMachineClaims();
             }
             return released;
         });

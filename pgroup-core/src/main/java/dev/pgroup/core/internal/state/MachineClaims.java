@@ -1,0 +1,385 @@
+package dev.pgroup.core.internal.state;
+
+import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.os.TrustedDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Keeps the users of one machine from leasing the same port. {@link PortClaims} keeps one user's
+ * databases apart, but another user can read neither those claims nor the databases (both are
+ * private), so each lease is also claimed in a dir every user shares: {@code
+ * /tmp/pgroup-port-claims} ({@code $PGROUP_MACHINE_CLAIMS}), mode 1777 like /tmp itself. /tmp on
+ * macOS too: {@code java.io.tmpdir} is per user there.
+ *
+ * <p>One file per port and user, {@code <port>.<uid>}, written by that user; the sticky bit keeps
+ * everyone else from deleting or replacing it. It names the database and group (for its own user)
+ * and the <em>keepers</em>, the processes whose life bounds the lease: the leasing JVM, and for a
+ * detached group its watchdog and runsvdir, which outlive the command that started it. Another
+ * user's claim counts while one of its keepers runs (pid and start time, which {@code /proc} shows
+ * across users; where that cannot be told, the keeper counts as running) or while it is younger
+ * than {@link #pending}. A stale one is ignored: only its owner can delete it, which its next
+ * claim of that port, its release or {@code prune} does. A file whose owner is not the uid its name
+ * gives is someone's forgery and counts for nothing; a file in our name that is not ours makes us
+ * skip that port (only someone who could bind it anyway can do that).
+ *
+ * <p>Two users claiming at once: each creates its file first and looks for the other's after
+ * ({@link #contested}), so at least one of them sees the other, and whoever sees a live claim of
+ * someone else on its port backs off. No lock is shared across users: a lock file in a world-writable
+ * dir would let any user stall everyone's leases.
+ */
+public final class MachineClaims {
+    /** Where the dir is; the default is {@link #DEFAULT_DIR}. */
+    static final String DIR_VARIABLE = "PGROUP_MACHINE_CLAIMS";
+
+    static final Path DEFAULT_DIR = Path.of("/tmp", "pgroup-port-claims");
+    /** System property for tests: the dir, in place of the variable (a JVM cannot set its own). */
+    public static final String TEST_DIR = "pgroup.test.machineClaims";
+    /** System property for tests: the pending window in ms, instead of waiting out {@link PortClaims#PENDING}. */
+    public static final String TEST_PENDING = "pgroup.test.machineClaimPendingMillis";
+
+    private static final int STICKY_AND_WORLD_WRITABLE = 01002;
+    private static final int MAX_CLAIM_BYTES = 16 * 1024;
+    /** Each reason a dir is unusable is printed once per JVM, not once per lease. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
+    private final int uid;
+    private final String suffix;
+
+    private MachineClaims(Path dir, int uid) {
+        this.dir = dir;
+        this.uid = uid;
+        this.suffix = "." + uid;
+    }
+
+    /**
+     * The machine's claims dir, created (mode 1777) when missing; empty, after one line on stderr
+     * saying why, when it is not a real dir that is sticky, writable by everyone and owned by root
+     * or this user. pgroup then keeps other users off by the probe-bind alone, as before.
+     */
+    static Optional<MachineClaims> locate(Map<String, String> environment) {
+        String configured = System.getProperty(TEST_DIR, environment.get(DIR_VARIABLE));
+        Path dir = configured == null || configured.isBlank()
+                ? DEFAULT_DIR
+                : Path.of(configured).toAbsolutePath().normalize();
+        int uid;
+        try {
+            uid = TrustedDirectory.currentUid();
+        } catch (RuntimeException e) {
+            return unusable(dir, "this process's uid cannot be told: " + e.getMessage());
+        }
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                create(dir);
+            }
+            Optional<String> problem = problem(dir, uid);
+            if (problem.isPresent()) {
+                return unusable(dir, problem.get());
+            }
+        } catch (IOException | RuntimeException e) {
+            return unusable(dir, "it cannot be created or read: " + e);
+        }
+        return Optional.of(new MachineClaims(dir, uid));
+    }
+
+    /**
+     * Created under another name and renamed into place, so that no other user ever sees it before
+     * it is mode 1777 (they would take it for unusable).
+     */
+    private static void create(Path dir) throws IOException {
+        Path parent = dir.getParent();
+        Files.createDirectories(parent);
+        Path fresh = parent.resolve("." + dir.getFileName() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Files.createDirectory(fresh);
+        try {
+            Files.setAttribute(fresh, "unix:mode", 01777, LinkOption.NOFOLLOW_LINKS);
+            Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // Someone else made it first (or the rename failed): theirs is checked like any other.
+            Files.deleteIfExists(fresh);
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+        }
+    }
+
+    private static Optional<String> problem(Path dir, int uid) throws IOException {
+        Map<String, Object> a =
+                Files.readAttributes(dir, "unix:uid,mode,isSymbolicLink,isDirectory", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        int owner = (Integer) a.get("uid");
+        if ((Boolean) a.get("isSymbolicLink")) {
+            return Optional.of("it is a symlink");
+        }
+        if (!(Boolean) a.get("isDirectory")) {
+            return Optional.of("it is not a directory");
+        }
+        if ((mode & STICKY_AND_WORLD_WRITABLE) != STICKY_AND_WORLD_WRITABLE) {
+            return Optional.of("it is not writable by everyone with the sticky bit (mode "
+                    + String.format("%04o", mode & 07777) + ", like /tmp's 1777 is needed)");
+        }
+        if (owner != 0 && owner != uid) {
+            // The sticky bit does not bind a dir's owner: it could delete everyone's claims.
+            return Optional.of("it is owned by uid " + owner + ", neither root nor you, and its owner could delete"
+                    + " other users' claims");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<MachineClaims> unusable(Path dir, String why) {
+        String line = "pgroup: other users' leases are kept off your ports only by the probe-bind: the machine's"
+                + " port claims dir " + dir + " is unusable (" + why + "). Fix: remove it (pgroup recreates it) or"
+                + " as root run: install -d -m 1777 -o root " + dir + "; or set " + DIR_VARIABLE
+                + " to another dir all users share";
+        if (WARNED.add(line)) {
+            System.err.println(line);
+        }
+        return Optional.empty();
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** How long a claim counts whatever its keepers: the commit window of a lease. */
+    private static Duration pending() {
+        String millis = System.getProperty(TEST_PENDING);
+        return millis == null ? PortClaims.PENDING : Duration.ofMillis(Long.parseLong(millis));
+    }
+
+    /** What a claim file says; {@code keepers} as pid and start millis. */
+    record Claim(Path database, String group, List<long[]> keepers) {
+        String text() {
+            StringBuilder s = new StringBuilder()
+                    .append(database)
+                    .append('\n')
+                    .append(group)
+                    .append('\n');
+            keepers.forEach(k -> s.append(k[0]).append(' ').append(k[1]).append('\n'));
+            return s.toString();
+        }
+
+        boolean names(Path otherDatabase, String otherGroup) {
+            return database.equals(otherDatabase) && group.equals(otherGroup);
+        }
+
+        /** Empty for a file being written or not written by pgroup. */
+        static Optional<Claim> parse(String text) {
+            String[] lines = text.split("\n");
+            if (lines.length < 2 || lines[0].isBlank() || lines[1].isBlank()) {
+                return Optional.empty();
+            }
+            List<long[]> keepers = new ArrayList<>();
+            try {
+                for (int i = 2; i < lines.length; i++) {
+                    String[] f = lines[i].trim().split(" ");
+                    keepers.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
+                }
+                return Optional.of(new Claim(Path.of(lines[0]), lines[1], keepers));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    static long[] keeper(ProcessHandle h) {
+        return new long[] {h.pid(), Processes.startMillis(h)};
+    }
+
+    /**
+     * Other users' claim files by port, from one listing of the dir: what a lease consults for
+     * each candidate port without touching the disk again (a file made after it is caught by
+     * {@link #contested}).
+     */
+    Map<Integer, List<Path>> othersByPort() {
+        Map<Integer, List<Path>> out = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                int dot = name.indexOf('.');
+                if (dot > 0 && !name.endsWith(suffix) && Character.isDigit(name.charAt(0))) {
+                    try {
+                        out.computeIfAbsent(Integer.parseInt(name.substring(0, dot)), k -> new ArrayList<>())
+                                .add(f);
+                    } catch (NumberFormatException e) {
+                        // Not a claim.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // Unreadable now: the probe-bind still guards, and contested() looks again.
+        }
+        return out;
+    }
+
+    /** Whether one of {@code files} (other users' claims of one port) counts. */
+    boolean anyLive(List<Path> files) {
+        for (Path f : files) {
+            if (isLive(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isLive(Path file) {
+        String name = file.getFileName().toString();
+        try {
+            Map<String, Object> a =
+                    Files.readAttributes(file, "unix:uid,isRegularFile,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            int owner = (Integer) a.get("uid");
+            if (!(Boolean) a.get("isRegularFile") || !name.endsWith("." + owner) || owner == uid) {
+                return false; // a forgery (or a temp file): counts for nobody
+            }
+            java.time.Instant made = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant();
+            if (made.isAfter(java.time.Instant.now().minus(pending()))) {
+                return true; // may be one being written, or a lease about to commit
+            }
+            Optional<Claim> claim = read(file);
+            return claim.isPresent()
+                    && claim.get().keepers().stream()
+                            .anyMatch(k -> Processes.find(k[0], k[1]).isPresent());
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable and old: nothing says it is kept
+        }
+    }
+
+    /**
+     * Writes our claim of {@code port}, replacing a claim of ours (the caller holds this user's
+     * claim of the port, so any earlier one of ours is stale).
+     *
+     * @return false when a file in our name is not ours: the port is skipped
+     */
+    boolean claim(int port, Path database, String group) throws IOException {
+        Path file = dir.resolve(port + suffix);
+        Claim claim = new Claim(database, group, List.of(keeper(ProcessHandle.current())));
+        try {
+            write(file, claim, StandardOpenOption.CREATE_NEW);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            if (!isOurs(file)) {
+                return false;
+            }
+            write(file, claim, StandardOpenOption.TRUNCATE_EXISTING);
+            return true;
+        }
+    }
+
+    /** Of {@code ports}, those another user claims too, from a fresh listing: the race check. */
+    List<Integer> contested(Collection<Integer> ports) {
+        if (ports.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, List<Path>> others = othersByPort();
+        List<Integer> out = new ArrayList<>();
+        for (int port : ports) {
+            List<Path> files = others.get(port);
+            if (files != null && anyLive(files)) {
+                out.add(port);
+            }
+        }
+        return out;
+    }
+
+    /** Deletes our claim of {@code port} if it is {@code group}'s of {@code database}. */
+    void release(int port, Path database, String group) {
+        Path file = dir.resolve(port + suffix);
+        try {
+            if (isOurs(file) && read(file).filter(c -> c.names(database, group)).isPresent()) {
+                Files.delete(file);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Left behind, it is stale once its keepers are gone, and our next claim replaces it.
+        }
+    }
+
+    /** Adds {@code keepers} to our claims of {@code ports} for {@code group} of {@code database}. */
+    void keep(Collection<Integer> ports, Path database, String group, List<ProcessHandle> keepers) {
+        for (int port : ports) {
+            Path file = dir.resolve(port + suffix);
+            try {
+                Optional<Claim> claim = isOurs(file) ? read(file) : Optional.empty();
+                if (claim.isPresent() && claim.get().names(database, group)) {
+                    List<long[]> all = new ArrayList<>(claim.get().keepers());
+                    keepers.forEach(k -> all.add(keeper(k)));
+                    write(file, new Claim(database, group, all), StandardOpenOption.TRUNCATE_EXISTING);
+                }
+            } catch (IOException | RuntimeException e) {
+                // The claim then lasts as long as the JVM that made it, as a group it owns would.
+            }
+        }
+    }
+
+    /** Deletes our claims that count for no one: every keeper gone, older than the pending window. */
+    int pruneStale() {
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+            java.time.Instant cutoff = java.time.Instant.now().minus(pending());
+            for (Path f : files) {
+                if (isOurs(f)
+                        && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)
+                                .toInstant()
+                                .isBefore(cutoff)
+                        && read(f).map(c -> c.keepers().stream().noneMatch(k -> Processes.find(k[0], k[1])
+                                        .isPresent()))
+                                .orElse(true)) {
+                    Files.deleteIfExists(f);
+                    deleted++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale claim misleads no one.
+        }
+        return deleted;
+    }
+
+    private boolean isOurs(Path file) throws IOException {
+        try {
+            Map<String, Object> a = Files.readAttributes(file, "unix:uid,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+            return (Boolean) a.get("isRegularFile") && (Integer) a.get("uid") == uid;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static void write(Path file, Claim claim, StandardOpenOption how) throws IOException {
+        Files.writeString(
+                file, claim.text(), StandardCharsets.UTF_8, how, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        if (how == StandardOpenOption.CREATE_NEW) {
+            // Others read the keepers; a umask of 077 must not hide them.
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    /** Not through a symlink, and no more than a claim can hold: the file may be another user's. */
+    private static Optional<Claim> read(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Claim.parse(new String(in.readNBytes(MAX_CLAIM_BYTES), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+}
