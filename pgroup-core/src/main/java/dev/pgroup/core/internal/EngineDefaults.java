@@ -41,8 +41,8 @@ public final class EngineDefaults {
     /**
      * {@code $PGROUP_PORT_RANGE} ({@code first-last}), else from 20000 up to just below the
      * kernel's ephemeral range. Databases of one user never lease the same port ({@link
-     * dev.pgroup.core.internal.state.PortClaims}); jobs of different users on one machine give each
-     * a range of its own, since only the probe-bind keeps them apart.
+     * dev.pgroup.core.internal.state.PortClaims}), and neither do users of one machine while its
+     * claims dir is usable ({@link dev.pgroup.core.internal.state.MachineClaims}).
      *
      * @throws dev.pgroup.core.model.PGroupException when the variable is not a range within 1024-65535
      */

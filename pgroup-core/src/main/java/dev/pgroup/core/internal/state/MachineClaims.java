@@ -207,6 +207,11 @@ public final class MachineClaims {
         return new long[] {h.pid(), Processes.startMillis(h)};
     }
 
+    /** This JVM as a keeper, read once: its start time costs a read of /proc. */
+    private static final class ThisJvm {
+        static final long[] KEEPER = keeper(ProcessHandle.current());
+    }
+
     /**
      * Other users' claim files by port, from one listing of the dir: what a lease consults for
      * each candidate port without touching the disk again (a file made after it is caught by
@@ -275,7 +280,7 @@ public final class MachineClaims {
      */
     boolean claim(int port, Path database, String group) throws IOException {
         Path file = dir.resolve(port + suffix);
-        Claim claim = new Claim(database, group, List.of(keeper(ProcessHandle.current())));
+        Claim claim = new Claim(database, group, List.of(ThisJvm.KEEPER));
         try {
             write(file, claim, StandardOpenOption.CREATE_NEW);
             return true;
