@@ -21,9 +21,11 @@ import java.util.Map;
 final class OtherUserJvm implements AutoCloseable {
     final Process process;
     final List<String> lines = new ArrayList<>();
+    private final BufferedReader out;
 
     private OtherUserJvm(Process process) {
         this.process = process;
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     /**
@@ -52,10 +54,8 @@ final class OtherUserJvm implements AutoCloseable {
         pb.environment().put("PATH", System.getenv("PATH"));
         pb.environment().putAll(environment);
         OtherUserJvm child = new OtherUserJvm(pb.start());
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(child.process.getInputStream(), StandardCharsets.UTF_8));
         String line;
-        while ((line = out.readLine()) != null && !line.equals("ready")) {
+        while ((line = child.out.readLine()) != null && !line.equals("ready")) {
             child.lines.add(line);
         }
         if (line == null) {
@@ -63,6 +63,25 @@ final class OtherUserJvm implements AutoCloseable {
                     + "): " + child.lines);
         }
         return child;
+    }
+
+    /** Sends the child a line (its "go"), then reads what it prints until it exits. */
+    List<String> go() throws IOException, InterruptedException {
+        process.getOutputStream().write('\n');
+        process.getOutputStream().flush();
+        return rest();
+    }
+
+    /** What the child prints after "ready", until it exits (successfully). */
+    List<String> rest() throws IOException, InterruptedException {
+        List<String> rest = new ArrayList<>();
+        for (String line; (line = out.readLine()) != null; ) {
+            rest.add(line);
+        }
+        if (process.waitFor() != 0) {
+            throw new IOException("the other user's JVM failed (exit " + process.exitValue() + "): " + rest);
+        }
+        return rest;
     }
 
     /** The ports a line of the child's output names. */

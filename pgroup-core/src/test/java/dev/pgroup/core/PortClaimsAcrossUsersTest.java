@@ -108,6 +108,61 @@ class PortClaimsAcrossUsersTest {
     }
 
     @Test
+    void twoUsersLeasingAtTheSameTimeNeverGetTheSamePort() throws Exception {
+        int leases = 15;
+        int first = TestEngines.freeRange(3 * leases, 13_200);
+        int last = first + 3 * leases - 1;
+        try (OtherUserJvm theirs = asOther(first, last, "race", Integer.toString(leases));
+                PGroupEngine mine = rootEngine(first, last)) {
+            mine.list(); // the database open before the race, as theirs is
+            java.util.concurrent.CompletableFuture<List<String>> their =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return theirs.go();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            List<Integer> ours = new java.util.ArrayList<>();
+            for (int i = 0; i < leases; i++) {
+                ours.add(mine.leases()
+                        .lease("r" + i + "-rrrrrr", Owner.DETACHED, ports("x"))
+                        .get(0)
+                        .port());
+            }
+            List<Integer> theirPorts =
+                    their.get().stream().map(Integer::valueOf).toList();
+
+            assertThat(theirPorts).hasSize(leases);
+            assertThat(ours).doesNotContainAnyElementsOf(theirPorts);
+        }
+    }
+
+    @Test
+    void aUserWhoseListingMissedAClaimMadeMeanwhileBacksOff() throws Exception {
+        int port = TestEngines.freeRange(1, 13_100);
+        Path pause = other.resolve("pause");
+        try (OtherUserJvm theirs = asOther(port, port, "lease-after-pause", "o-oooooo", pause.toString());
+                PGroupEngine mine = rootEngine(port, port)) {
+            // Theirs has looked at the machine's claims and found the port free...
+            Path listed = Path.of(pause + ".listed");
+            assertThat(dev.pgroup.core.internal.os.Deadline.in(java.time.Duration.ofSeconds(30))
+                            .await(() -> Files.exists(listed), java.time.Duration.ofMillis(10)))
+                    .isTrue();
+            // ...and ours claims it before theirs does.
+            assertThat(mine.leases().lease("r-rrrrrr", Owner.DETACHED, ports("x")))
+                    .extracting(PortLeases.Lease::port)
+                    .containsExactly(port);
+            Files.createFile(Path.of(pause + ".go"));
+
+            List<String> their = theirs.rest();
+
+            assertThat(their).hasSize(1);
+            assertThat(their.get(0)).startsWith("failed: ").contains("1 is leased by other users of this machine");
+        }
+    }
+
+    @Test
     void aStaleClaimOfAnotherUserDoesNotBlockItsPort() throws Exception {
         int first = TestEngines.freeRange(2, 13_700);
         OtherUserJvm theirs = asOther(first, first + 1, "lease", "o-oooooo", "2");

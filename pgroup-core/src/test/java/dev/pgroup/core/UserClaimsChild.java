@@ -15,6 +15,10 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code lease GROUP N}: leases N ports without binding them, prints them on one line, then
  *       "ready", then holds the lease (and its JVM) until a line on stdin;
+ *   <li>{@code lease-after-pause GROUP PATH}: leases one port, pausing after it lists the
+ *       machine's claims until {@code PATH.go} exists; prints the port or "failed: " and why;
+ *   <li>{@code race N}: says "ready", and on a line on stdin leases N single ports one after
+ *       another, printing each, and exits (the claims stay for the pending window);
  *   <li>{@code detached DEFINITION}: creates and starts a detached group (as {@code pgroup create}
  *       and {@code pgroup start} do), prints its id and its ports, and exits, leaving it running;
  *   <li>{@code terminate ID}: terminates that group.
@@ -44,6 +48,36 @@ public final class UserClaimsChild {
                     System.out.println("ready");
                     System.out.flush();
                     System.in.read();
+                }
+                case "lease-after-pause" -> {
+                    // One lease that pauses right after listing the machine's claims (see
+                    // MachineClaims.TEST_PAUSE_AFTER_LISTING); prints its ports or why it failed.
+                    System.setProperty(dev.pgroup.core.internal.state.MachineClaims.TEST_PAUSE_AFTER_LISTING, args[6]);
+                    engine.list();
+                    System.out.println("ready");
+                    System.out.flush();
+                    try {
+                        System.out.println(line(
+                                engine.leases().lease(args[5], Owner.DETACHED, Map.of("web", List.of("p"))).stream()
+                                        .map(PortLeases.Lease::port)
+                                        .toList()));
+                    } catch (dev.pgroup.core.model.PGroupException e) {
+                        System.out.println("failed: " + e.getMessage());
+                    }
+                }
+                case "race" -> {
+                    // Ready once the database is open; on "go", one single-port lease after another.
+                    engine.list();
+                    System.out.println("ready");
+                    System.out.flush();
+                    System.in.read();
+                    for (int i = 0; i < Integer.parseInt(args[5]); i++) {
+                        String group = "o" + i + "-oooooo";
+                        System.out.println(engine.leases()
+                                .lease(group, Owner.DETACHED, Map.of("web", List.of("p")))
+                                .get(0)
+                                .port());
+                    }
                 }
                 case "detached" -> {
                     Group g = engine.create(

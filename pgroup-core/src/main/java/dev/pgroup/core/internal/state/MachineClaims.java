@@ -57,6 +57,13 @@ public final class MachineClaims {
     /** System property for tests: the pending window in ms, instead of waiting out {@link PortClaims#PENDING}. */
     public static final String TEST_PENDING = "pgroup.test.machineClaimPendingMillis";
 
+    /**
+     * System property for tests: a path; a lease that has just listed the dir creates {@code
+     * <path>.listed} and waits (30 s at most) for {@code <path>.go}, so that a test can claim a port
+     * after that listing, as a user racing this one would.
+     */
+    public static final String TEST_PAUSE_AFTER_LISTING = "pgroup.test.pauseAfterMachineClaimsListing";
+
     private static final int STICKY_AND_WORLD_WRITABLE = 01002;
     private static final int MAX_CLAIM_BYTES = 16 * 1024;
     /** Each reason a dir is unusable is printed once per JVM, not once per lease. */
@@ -236,6 +243,21 @@ public final class MachineClaims {
             // Unreadable now: the probe-bind still guards, and contested() looks again.
         }
         return out;
+    }
+
+    /** See {@link #TEST_PAUSE_AFTER_LISTING}. */
+    static void pauseForTest() {
+        String path = System.getProperty(TEST_PAUSE_AFTER_LISTING);
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.createFile(Path.of(path + ".listed"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dev.pgroup.core.internal.os.Deadline.in(Duration.ofSeconds(30))
+                .await(() -> Files.exists(Path.of(path + ".go")), Duration.ofMillis(10));
     }
 
     /** Whether one of {@code files} (other users' claims of one port) counts. */
