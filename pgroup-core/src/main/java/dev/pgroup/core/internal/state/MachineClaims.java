@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -20,9 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Keeps the users of one machine from leasing the same port. {@link PortClaims} keeps one user's
@@ -48,11 +44,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * dir would let any user stall everyone's leases.
  */
 public final class MachineClaims {
-    /** Where the dir is; the default is {@link #DEFAULT_DIR}. */
-    static final String DIR_VARIABLE = "PGROUP_MACHINE_CLAIMS";
-
-    static final Path DEFAULT_DIR = Path.of("/tmp", "pgroup-port-claims");
-    /** System property for tests: the dir, in place of the variable (a JVM cannot set its own). */
+    /** System property for tests: the dir, in place of {@code $PGROUP_MACHINE_CLAIMS} (a JVM cannot set its own). */
     public static final String TEST_DIR = "pgroup.test.machineClaims";
     /** System property for tests: the pending window in ms, instead of waiting out {@link PortClaims#PENDING}. */
     public static final String TEST_PENDING = "pgroup.test.machineClaimPendingMillis";
@@ -64,10 +56,7 @@ public final class MachineClaims {
      */
     public static final String TEST_PAUSE_AFTER_LISTING = "pgroup.test.pauseAfterMachineClaimsListing";
 
-    private static final int STICKY_AND_WORLD_WRITABLE = 01002;
     private static final int MAX_CLAIM_BYTES = 16 * 1024;
-    /** Each reason a dir is unusable is printed once per JVM, not once per lease. */
-    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final int uid;
@@ -80,89 +69,11 @@ public final class MachineClaims {
     }
 
     /**
-     * The machine's claims dir, created (mode 1777) when missing; empty, after one line on stderr
-     * saying why, when it is not a real dir that is sticky, writable by everyone and owned by root
-     * or this user. pgroup then keeps other users off by the probe-bind alone, as before.
+     * The machine's claims, or empty (after one line on stderr saying why) when its dir cannot be
+     * trusted: see {@link MachineClaimsDir}.
      */
     static Optional<MachineClaims> locate(Map<String, String> environment) {
-        String configured = System.getProperty(TEST_DIR, environment.get(DIR_VARIABLE));
-        Path dir = configured == null || configured.isBlank()
-                ? DEFAULT_DIR
-                : Path.of(configured).toAbsolutePath().normalize();
-        int uid;
-        try {
-            uid = TrustedDirectory.currentUid();
-        } catch (RuntimeException e) {
-            return unusable(dir, "this process's uid cannot be told: " + e.getMessage());
-        }
-        try {
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                create(dir);
-            }
-            Optional<String> problem = problem(dir, uid);
-            if (problem.isPresent()) {
-                return unusable(dir, problem.get());
-            }
-        } catch (IOException | RuntimeException e) {
-            return unusable(dir, "it cannot be created or read: " + e);
-        }
-        return Optional.of(new MachineClaims(dir, uid));
-    }
-
-    /**
-     * Created under another name and renamed into place, so that no other user ever sees it before
-     * it is mode 1777 (they would take it for unusable).
-     */
-    private static void create(Path dir) throws IOException {
-        Path parent = dir.getParent();
-        Files.createDirectories(parent);
-        Path fresh = parent.resolve("." + dir.getFileName() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        Files.createDirectory(fresh);
-        try {
-            Files.setAttribute(fresh, "unix:mode", 01777, LinkOption.NOFOLLOW_LINKS);
-            Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            // Someone else made it first (or the rename failed): theirs is checked like any other.
-            Files.deleteIfExists(fresh);
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw e;
-            }
-        }
-    }
-
-    private static Optional<String> problem(Path dir, int uid) throws IOException {
-        Map<String, Object> a =
-                Files.readAttributes(dir, "unix:uid,mode,isSymbolicLink,isDirectory", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) a.get("mode");
-        int owner = (Integer) a.get("uid");
-        if ((Boolean) a.get("isSymbolicLink")) {
-            return Optional.of("it is a symlink");
-        }
-        if (!(Boolean) a.get("isDirectory")) {
-            return Optional.of("it is not a directory");
-        }
-        if ((mode & STICKY_AND_WORLD_WRITABLE) != STICKY_AND_WORLD_WRITABLE) {
-            return Optional.of("it is not writable by everyone with the sticky bit (mode "
-                    + String.format("%04o", mode & 07777) + ", like /tmp's 1777 is needed)");
-        }
-        if (owner != 0 && owner != uid) {
-            // The sticky bit does not bind a dir's owner: it could delete everyone's claims.
-            return Optional.of("it is owned by uid " + owner + ", neither root nor you, and its owner could delete"
-                    + " other users' claims");
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<MachineClaims> unusable(Path dir, String why) {
-        String line = "pgroup: other users' leases are kept off your ports only by the probe-bind: the machine's"
-                + " port claims dir " + dir + " is unusable (" + why + "). Fix: remove it (pgroup recreates it) or"
-                + " as root run: install -d -m 1777 -o root " + dir + "; or set " + DIR_VARIABLE
-                + " to another dir all users share";
-        if (WARNED.add(line)) {
-            System.err.println(line);
-        }
-        return Optional.empty();
+        return MachineClaimsDir.locate(environment).map(dir -> new MachineClaims(dir, TrustedDirectory.currentUid()));
     }
 
     Path directory() {

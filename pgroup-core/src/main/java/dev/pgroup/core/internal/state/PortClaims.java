@@ -175,6 +175,7 @@ public final class PortClaims {
                 if (machine.isPresent()) {
                     if (othersByPort == null) {
                         othersByPort = machine.get().othersByPort();
+                        MachineClaims.pauseForTest();
                     }
                     java.util.List<Path> others = othersByPort.get(port);
                     if (others != null && machine.get().anyLive(others)) {
