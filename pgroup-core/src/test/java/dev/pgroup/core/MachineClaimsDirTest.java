@@ -65,6 +65,26 @@ class MachineClaimsDirTest {
     }
 
     @Test
+    void aMachineDirDeletedWhileInUseIsMadeAgain() throws Exception {
+        Path machine = tmp.resolve("cleaned").resolve("pgroup-port-claims");
+        System.setProperty(MachineClaims.TEST_DIR, machine.toString());
+        int first = TestEngines.freeRange(1, 13_450);
+        try (PGroupEngine e = engine("db", first, first)) {
+            e.leases().lease("a-aaaaaa", Owner.DETACHED, ports("x"));
+            e.leases().release("a-aaaaaa");
+            Files.delete(machine); // as a /tmp cleaner removes an empty old dir
+
+            e.leases().lease("b-bbbbbb", Owner.DETACHED, ports("x"));
+
+            assertThat(Files.getAttribute(machine, "unix:mode", LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(041777);
+            assertThat(machine.resolve(first + "." + TrustedDirectory.currentUid()))
+                    .exists();
+            e.leases().release("b-bbbbbb");
+        }
+    }
+
+    @Test
     void aFileInYourNameThatIsNotYoursMakesTheLeaseSkipItsPort() throws Exception {
         Path machine = Files.createDirectory(tmp.resolve("machine"));
         Files.setAttribute(machine, "unix:mode", 01777);

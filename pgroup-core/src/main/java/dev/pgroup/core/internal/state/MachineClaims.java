@@ -217,6 +217,13 @@ public final class MachineClaims {
         try {
             write(file, claim, StandardOpenOption.CREATE_NEW);
             return true;
+        } catch (NoSuchFileException e) {
+            // The dir went away (a /tmp cleaner): made again and checked as at first; when it is
+            // unusable now, that was said, and the probe-bind guards this port as before.
+            if (MachineClaimsDir.usable(dir).isPresent()) {
+                write(file, claim, StandardOpenOption.CREATE_NEW);
+            }
+            return true;
         } catch (FileAlreadyExistsException e) {
             if (!isOurs(file)) {
                 return false;

@@ -42,6 +42,14 @@ final class MachineClaimsDir {
         Path dir = configured == null || configured.isBlank()
                 ? DEFAULT_DIR
                 : Path.of(configured).toAbsolutePath().normalize();
+        return usable(dir);
+    }
+
+    /**
+     * {@code dir} made when missing and checked, as {@link #locate} does: also for a dir that
+     * went away while this JVM used it (a /tmp cleaner).
+     */
+    static Optional<Path> usable(Path dir) {
         int uid;
         try {
             uid = TrustedDirectory.currentUid();

@@ -192,8 +192,7 @@ public final class PortClaims {
                     Files.delete(file);
                 }
                 Files.writeString(file, ours.text(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                if (machine.isPresent() && !machine.get().claim(port, database, group)) {
-                    Files.delete(file);
+                if (machine.isPresent() && !claimOnMachine(machine.get(), port, group, file)) {
                     return Outcome.OTHER_USER; // a file in our name that is not ours: skip the port
                 }
                 return Outcome.CLAIMED;
@@ -202,6 +201,23 @@ public final class PortClaims {
             } catch (IOException e) {
                 throw new PGroupException("cannot claim port " + port + " in " + dir + ": " + e, e);
             }
+        }
+
+        /** The machine's claim after ours: on false or a failure, ours ({@code file}) goes again. */
+        private boolean claimOnMachine(MachineClaims m, int port, String group, Path file) throws IOException {
+            boolean claimed;
+            try {
+                claimed = m.claim(port, database, group);
+            } catch (IOException e) {
+                Files.delete(file);
+                throw new PGroupException(
+                        "cannot claim port " + port + " in the machine's port claims dir " + m.directory() + ": " + e,
+                        e);
+            }
+            if (!claimed) {
+                Files.delete(file);
+            }
+            return claimed;
         }
 
         /**
