@@ -85,6 +85,31 @@ class MachineClaimsDirTest {
     }
 
     @Test
+    void pruneDeletesYourMachineClaimsThatNoKeeperHoldsAndKeepsTheLiveOnes() throws Exception {
+        Path machine = Files.createDirectory(tmp.resolve("pruned"));
+        Files.setAttribute(machine, "unix:mode", 01777);
+        System.setProperty(MachineClaims.TEST_DIR, machine.toString());
+        int first = TestEngines.freeRange(2, 13_350);
+        int uid = TrustedDirectory.currentUid();
+        ProcessHandle self = ProcessHandle.current();
+        long started = self.info().startInstant().orElseThrow().toEpochMilli();
+        // Another database's claim kept by this JVM, and one left by a JVM that was killed long
+        // ago (pid 1 did not start at epoch ms 1); both older than the pending window.
+        Path kept = Files.writeString(
+                machine.resolve(first + "." + uid), "/other.db\nk-kkkkkk\n" + self.pid() + " " + started + "\n");
+        Path stale = Files.writeString(machine.resolve((first + 1) + "." + uid), "/gone.db\ng-gggggg\n1 1\n");
+        for (Path p : List.of(kept, stale)) {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(1));
+        }
+        try (PGroupEngine e = engine("db", first, first)) {
+            e.prune();
+        }
+
+        assertThat(stale).doesNotExist();
+        assertThat(kept).exists();
+    }
+
+    @Test
     void aFileInYourNameThatIsNotYoursMakesTheLeaseSkipItsPort() throws Exception {
         Path machine = Files.createDirectory(tmp.resolve("machine"));
         Files.setAttribute(machine, "unix:mode", 01777);
