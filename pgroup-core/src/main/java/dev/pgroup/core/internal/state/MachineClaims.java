@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,27 +130,26 @@ public final class MachineClaims {
     }
 
     /**
-     * Other users' claim files by port, from one listing of the dir: what a lease consults for
-     * each candidate port without touching the disk again (a file made after it is caught by
-     * {@link #contested}).
+     * The names in the dir, from one listing: what a lease consults for each candidate port
+     * ({@link #others}) without touching the disk again (a file made after it is caught by {@link
+     * #contested}). Names only, no Path per entry: the dir holds every user's claims.
      */
-    Map<Integer, List<Path>> othersByPort() {
-        Map<Integer, List<Path>> out = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                int dot = name.indexOf('.');
-                if (dot > 0 && !name.endsWith(suffix) && Character.isDigit(name.charAt(0))) {
-                    try {
-                        out.computeIfAbsent(Integer.parseInt(name.substring(0, dot)), k -> new ArrayList<>())
-                                .add(f);
-                    } catch (NumberFormatException e) {
-                        // Not a claim.
-                    }
+    String[] listing() {
+        String[] names = dir.toFile().list();
+        return names == null ? new String[0] : names; // unreadable now: contested() looks again
+    }
+
+    /** Other users' claim files of {@code port} among {@code names}. */
+    List<Path> others(String[] names, int port) {
+        String prefix = port + ".";
+        List<Path> out = List.of();
+        for (String name : names) {
+            if (name.startsWith(prefix) && !name.endsWith(suffix)) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
                 }
+                out.add(dir.resolve(name));
             }
-        } catch (IOException e) {
-            // Unreadable now: the probe-bind still guards, and contested() looks again.
         }
         return out;
     }
@@ -238,11 +236,10 @@ public final class MachineClaims {
         if (ports.isEmpty()) {
             return List.of();
         }
-        Map<Integer, List<Path>> others = othersByPort();
+        String[] names = listing();
         List<Integer> out = new ArrayList<>();
         for (int port : ports) {
-            List<Path> files = others.get(port);
-            if (files != null && anyLive(files)) {
+            if (anyLive(others(names, port))) {
                 out.add(port);
             }
         }

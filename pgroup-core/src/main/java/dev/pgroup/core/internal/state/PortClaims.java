@@ -144,8 +144,8 @@ public final class PortClaims {
     public final class Session implements AutoCloseable {
         private final FileChannel channel;
         private final FileLock lock;
-        /** Other users' claims by port, listed once, at the session's first claim. */
-        private java.util.Map<Integer, java.util.List<Path>> othersByPort;
+        /** The machine's claims dir, listed once, at the session's first claim. */
+        private String[] machineListing;
 
         private Session() {
             IN_THIS_JVM.lock();
@@ -173,12 +173,11 @@ public final class PortClaims {
             Claim ours = new Claim(database, group);
             try {
                 if (machine.isPresent()) {
-                    if (othersByPort == null) {
-                        othersByPort = machine.get().othersByPort();
+                    if (machineListing == null) {
+                        machineListing = machine.get().listing();
                         MachineClaims.pauseForTest();
                     }
-                    java.util.List<Path> others = othersByPort.get(port);
-                    if (others != null && machine.get().anyLive(others)) {
+                    if (machine.get().anyLive(machine.get().others(machineListing, port))) {
                         return Outcome.OTHER_USER;
                     }
                 }
