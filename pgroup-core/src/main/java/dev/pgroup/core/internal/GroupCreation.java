@@ -110,6 +110,11 @@ public record GroupCreation(
         try {
             ticket.checkpoint();
             Files.createDirectory(layout.stateDir());
+            // The creating JVM owns the row and the leases until the group is complete, even for a
+            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
+            // Recorded in the dir too, for a create killed before its row exists.
+            Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
+            CreatorRecord.write(layout, creator);
             Files.writeString(
                     layout.databaseRecord(), database.file().toAbsolutePath().normalize() + "\n");
             users.openGroupDir(baseDir, layout);
@@ -118,9 +123,6 @@ public record GroupCreation(
             }
             Map<String, List<String>> wanted = new LinkedHashMap<>();
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
-            // The creating JVM owns the row and the leases until the group is complete, even for a
-            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
-            Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
             Owner owner = detached ? Owner.DETACHED : creator;
             ticket.checkpoint();
             // The row and the leases in one transaction: one wait for the lock, and all or nothing.

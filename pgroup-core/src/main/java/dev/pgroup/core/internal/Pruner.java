@@ -198,10 +198,15 @@ public final class Pruner {
     private void pruneUnknown(Path dir) {
         GroupLayout layout = new GroupLayout(dir);
         Optional<String> notOurs = GroupDirProof.notAGroupDir(dir, null);
-        if (notOurs.isEmpty() && isYoung(layout)) {
+        // A create killed before it wrote its row has neither a row nor the state files written
+        // later, only its records; its JVM being dead says it is no create in progress.
+        boolean deadCreate = notOurs.isEmpty() && CreatorRecord.diedUnregistered(layout, leases.database());
+        if (notOurs.isEmpty() && !deadCreate && isYoung(layout)) {
             return; // may be a create in progress, which writes its state files last
         }
-        notOurs = notOurs.or(() -> GroupDirProof.noStateFiles(layout));
+        if (!deadCreate) {
+            notOurs = notOurs.or(() -> GroupDirProof.noStateFiles(layout));
+        }
         if (notOurs.isPresent()) {
             actions.add("left " + dir + " alone: " + notOurs.get());
             return;
@@ -220,7 +225,8 @@ public final class Pruner {
         }
         new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
         deleteQuietly(dir);
-        actions.add("deleted " + dir + ": no group of that id is registered");
+        actions.add("deleted " + dir + ": no group of that id is registered"
+                + (deadCreate ? " (its create was killed before it registered the group)" : ""));
     }
 
     private static boolean isYoung(GroupLayout layout) {
