@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.container.ContainerPrune;
-import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.runit.GroupDirDeletion;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Runit;
@@ -114,15 +114,17 @@ public final class Pruner {
                     : Optional.empty();
             // The files of a dir that is not provably the group's do not guide the stop.
             boolean stopped = stop(e, supervisor, dirExists && notOurs.isEmpty());
-            if (e.runsvdir().isPresent()) {
+            if (e.runsvdir().isPresent()
+                    || (notOurs.isEmpty() && supervisor.runsvdir().isPresent())) {
                 actions.add("could not stop group " + e.id() + " (runsvdir pid " + e.runsvdirPid()
                         + "); its files and ports stay until a later prune");
                 return;
             }
             if (notOurs.isPresent()) {
                 actions.add("left " + dir + " alone: " + notOurs.get());
-            } else if (dirExists) {
-                deleteQuietly(dir);
+            } else if (dirExists && !deleteQuietly(dir)) {
+                // Its row stays, and its dir still proves it a group: the next prune goes on.
+                return;
             }
             registry.remove(e.id());
             actions.add("removed group " + e.id() + ": its owner (pid "
@@ -165,7 +167,9 @@ public final class Pruner {
                 + e.owner().pid() + ") is gone";
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (GroupDirProof.isUnfinishedGroupDir(dir, e.id())) {
-                deleteQuietly(dir);
+                if (!deleteQuietly(dir)) {
+                    return; // its row stays: the next prune goes on
+                }
                 what += "; deleted " + dir;
             } else {
                 what += "; left " + dir + " alone: it does not look like a pgroup group dir";
@@ -224,7 +228,9 @@ public final class Pruner {
             return;
         }
         new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
-        deleteQuietly(dir);
+        if (!deleteQuietly(dir)) {
+            return;
+        }
         actions.add("deleted " + dir + ": no group of that id is registered"
                 + (deadCreate ? " (its create was killed before it registered the group)" : ""));
     }
@@ -251,11 +257,14 @@ public final class Pruner {
         return timeouts;
     }
 
-    private void deleteQuietly(Path dir) {
+    /** Deletes a group dir, its proof files last ({@link GroupDirDeletion}); says so when it cannot. */
+    private boolean deleteQuietly(Path dir) {
         try {
-            FileTrees.deleteTree(dir);
+            GroupDirDeletion.delete(new GroupLayout(dir));
+            return true;
         } catch (IOException e) {
-            actions.add("could not delete " + dir + ": " + e);
+            actions.add("could not delete " + dir + ": " + e + "; a later prune tries again");
+            return false;
         }
     }
 }
