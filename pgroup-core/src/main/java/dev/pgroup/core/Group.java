@@ -199,8 +199,15 @@ public final class Group implements AutoCloseable {
     private void stopProcesses() {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
-        if (supervisor.stop(timeouts)) {
-            registry.runsvdir(id, 0);
+        // Held when free, never waited for: a prune beside this stop then does not take the group,
+        // whose runsvdir is gone first, for one whose runsvdir died, and stop it as well.
+        Optional<StartLock> lock = StartLock.tryAcquire(layout);
+        try {
+            if (supervisor.stop(timeouts)) {
+                registry.runsvdir(id, 0);
+            }
+        } finally {
+            lock.ifPresent(StartLock::close);
         }
     }
 

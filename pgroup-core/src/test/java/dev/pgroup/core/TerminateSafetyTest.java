@@ -9,6 +9,9 @@ import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +108,37 @@ class TerminateSafetyTest {
             assertThat(group.directory()).doesNotExist();
             assertThat(engine.list()).isEmpty();
             assertThat(engine.leases().allLeasedPorts()).doesNotContain(port);
+        } finally {
+            leftovers.killAll();
+        }
+    }
+
+    @Test
+    void aPruneBesideAnotherEnginesTerminateLeavesTheGroupToIt() throws Exception {
+        // A service that takes a second to exit on TERM: its runsvdir is gone long before it is.
+        Path definition = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "slow"
+                command = ["sh", "-c", "trap 'sleep 1; exit 0' TERM; echo up; while :; do sleep 0.1; done"]
+                ready = { log = "up" }
+                """);
+        try (PGroupEngine owner = engine();
+                PGroupEngine other = engine()) {
+            Group group = owner.create(definition);
+            group.start(Duration.ofSeconds(30));
+            List<String> actions = new ArrayList<>();
+
+            CompletableFuture<Void> terminate = CompletableFuture.runAsync(group::terminate);
+            while (!terminate.isDone()) {
+                actions.addAll(other.prune().actions());
+            }
+
+            terminate.join();
+            assertThat(actions).as("what prune did meanwhile").isEmpty();
+            assertThat(group.directory()).doesNotExist();
+            assertThat(leftovers.running()).isEmpty();
         } finally {
             leftovers.killAll();
         }

@@ -144,11 +144,26 @@ public final class Pruner {
                 actions.add("could not stop group " + e.id() + " whose directory " + dir + " is gone (runsvdir pid "
                         + runsvdir.get().pid() + "); its ports stay leased");
             }
-        } else if (supervisor.runsvdir().isEmpty()
-                && !StartLock.isHeld(layout) // a start in progress has no runsvdir.pid yet
-                && supervisor.stop(stopTimeouts(layout))) {
-            registry.runsvdir(e.id(), 0);
-            actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+        } else if (supervisor.runsvdir().isEmpty()) {
+            stopOrphans(e, layout, supervisor);
+        }
+    }
+
+    /**
+     * Stops what a live owner's group left when its runsvdir died, under the group's start lock: a
+     * start in progress (no runsvdir.pid yet) and a stop in progress (runsvdir gone first) hold it,
+     * and a start cannot begin between the look and the stop.
+     */
+    private void stopOrphans(GroupRegistry.Entry e, GroupLayout layout, Supervisor supervisor) {
+        Optional<StartLock> lock = StartLock.tryAcquire(layout);
+        if (lock.isEmpty()) {
+            return;
+        }
+        try (StartLock ignored = lock.get()) {
+            if (supervisor.runsvdir().isEmpty() && supervisor.stop(stopTimeouts(layout))) {
+                registry.runsvdir(e.id(), 0);
+                actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+            }
         }
     }
 
