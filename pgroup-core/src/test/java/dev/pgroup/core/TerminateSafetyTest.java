@@ -114,7 +114,7 @@ class TerminateSafetyTest {
     }
 
     @Test
-    void aPruneBesideAnotherEnginesTerminateLeavesTheGroupToIt() throws Exception {
+    void aPruneBesideAnotherEnginesTerminateNeverStopsItsGroupAsOrphaned() throws Exception {
         // A service that takes a second to exit on TERM: its runsvdir is gone long before it is.
         Path definition = TestEngines.definition(
                 tmp,
@@ -136,7 +136,10 @@ class TerminateSafetyTest {
             }
 
             terminate.join();
-            assertThat(actions).as("what prune did meanwhile").isEmpty();
+            // Once the dir is deleted and before the row is, prune may rightly forget the group;
+            // it never stops a group whose stop is under way.
+            assertThat(actions).as("what prune did meanwhile").allSatisfy(a -> assertThat(a)
+                    .startsWith("forgot group " + group.id() + ": its directory"));
             assertThat(group.directory()).doesNotExist();
             assertThat(leftovers.running()).isEmpty();
         } finally {
