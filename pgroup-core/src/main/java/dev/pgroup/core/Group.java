@@ -3,8 +3,8 @@ package dev.pgroup.core;
 import dev.pgroup.Manifest;
 import dev.pgroup.core.internal.GroupStart;
 import dev.pgroup.core.internal.os.Deadline;
-import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.LogTail;
+import dev.pgroup.core.internal.runit.GroupDirDeletion;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.GroupStatus;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One group of processes: created, then started and stopped any number of times, then terminated.
@@ -198,14 +199,23 @@ public final class Group implements AutoCloseable {
     private void stopProcesses() {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
-        if (supervisor.stop(timeouts)) {
-            registry.runsvdir(id, 0);
+        // Held when free, never waited for: a prune beside this stop then does not take the group,
+        // whose runsvdir is gone first, for one whose runsvdir died, and stop it as well.
+        Optional<StartLock> lock = StartLock.tryAcquire(layout);
+        try {
+            if (supervisor.stop(timeouts)) {
+                registry.runsvdir(id, 0);
+            }
+        } finally {
+            lock.ifPresent(StartLock::close);
         }
     }
 
     /**
      * Stops the group if it runs, releases its ports and deletes its directory. Idempotent: a second
-     * call does nothing.
+     * call does nothing. A group whose processes cannot be stopped keeps its files, its registry row
+     * and its ports (this throws, and a later terminate or prune can finish); so does one whose dir
+     * cannot be wholly deleted.
      */
     public synchronized void terminate() {
         if (terminated) {
@@ -217,23 +227,59 @@ public final class Group implements AutoCloseable {
                 stopProcesses();
             } catch (RuntimeException e) {
                 failure = new PGroupException("cannot stop group " + id + " cleanly: " + e.getMessage(), e);
+                // Unreadable settings, say: runit's pid files and the registry's runsvdir still
+                // name what runs, and deleting the files of a running group would orphan it.
+                stopWithoutSettings(failure);
             }
         } else {
             stopWithoutFiles(); // its ports stay leased while it runs
+        }
+        // After a clean stop its pid files are gone; after a failed one the registry's pid may be all.
+        boolean stopFailed = failure != null;
+        Optional<ProcessHandle> running = supervisor
+                .runsvdir()
+                .or(() -> stopFailed ? registry.find(id).flatMap(GroupRegistry.Entry::runsvdir) : Optional.empty());
+        if (running.isPresent()) {
+            throw addTo(
+                    new PGroupException("cannot terminate group " + id + ": its runsvdir (pid "
+                            + running.get().pid() + ") still runs; its files in " + layout.directory()
+                            + " and its ports stay"),
+                    failure);
+        }
+        try {
+            GroupDirDeletion.delete(layout);
+        } catch (IOException e) {
+            // Registered still, with what proves the dir pgroup's: terminate or prune again finishes.
+            throw addTo(
+                    new PGroupException(
+                            "cannot delete " + layout.directory() + ": " + e + "; group " + id
+                                    + " stays registered, and terminate or prune deletes the rest",
+                            e),
+                    failure);
         }
         try {
             registry.remove(id);
         } catch (RuntimeException e) {
             failure = addTo(failure, e);
         }
-        try {
-            FileTrees.deleteTree(layout.directory());
-        } catch (IOException e) {
-            failure = addTo(failure, new PGroupException("cannot delete " + layout.directory() + ": " + e, e));
-        }
         terminated = true;
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private void stopWithoutSettings(PGroupException failure) {
+        try {
+            if (supervisor.stop(Map.of())) {
+                registry.runsvdir(id, 0);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            stopWithoutFiles();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -252,6 +298,9 @@ public final class Group implements AutoCloseable {
     }
 
     private static PGroupException addTo(PGroupException failure, RuntimeException e) {
+        if (e == null) {
+            return failure;
+        }
         if (failure == null) {
             return e instanceof PGroupException p ? p : new PGroupException(e.getMessage(), e);
         }

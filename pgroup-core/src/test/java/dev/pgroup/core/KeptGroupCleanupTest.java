@@ -51,7 +51,7 @@ class KeptGroupCleanupTest {
                     CreateOptions.defaults().withDetached(true));
             group.start(Duration.ofSeconds(30));
             long redis = group.status().get(0).pid();
-            FileTrees.deleteTree(group.directory());
+            RunningGroupDirs.delete(group);
 
             engine.terminate(group.id());
 

@@ -3,7 +3,6 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.state.Owner;
@@ -268,7 +267,7 @@ class PruneSafetyTest {
             int port = group.port("redis", "main");
             List<ProcessHandle> processes = groupProcesses(group);
             started.addAll(processes);
-            FileTrees.deleteTree(group.directory()); // rm -rf, or mvn clean, during a run
+            RunningGroupDirs.delete(group); // rm -rf, or mvn clean, during a run
             assertThat(processes).allMatch(Processes::isRunning);
 
             PruneReport report = engine.prune();
@@ -305,7 +304,7 @@ class PruneSafetyTest {
             int port = group.port("slow", "main");
             List<ProcessHandle> processes = groupProcesses(group);
             started.addAll(processes);
-            FileTrees.deleteTree(group.directory());
+            RunningGroupDirs.delete(group);
             java.util.concurrent.atomic.AtomicReference<List<ProcessHandle>> runningAtRelease =
                     new java.util.concurrent.atomic.AtomicReference<>();
             Thread watch = new Thread(() -> {
@@ -334,7 +333,7 @@ class PruneSafetyTest {
             int port = group.port("redis", "main");
             List<ProcessHandle> processes = groupProcesses(group);
             started.addAll(processes);
-            FileTrees.deleteTree(group.directory());
+            RunningGroupDirs.delete(group);
 
             group.close(); // try-with-resources in a test, or the plugin's terminate
 
@@ -353,7 +352,7 @@ class PruneSafetyTest {
             group.start(Duration.ofSeconds(30));
             List<ProcessHandle> processes = groupProcesses(group);
             started.addAll(processes);
-            FileTrees.deleteTree(group.directory());
+            RunningGroupDirs.delete(group);
 
             PGroupException e = catchThrowableOfType(PGroupException.class, () -> engine.open(group.id()));
 

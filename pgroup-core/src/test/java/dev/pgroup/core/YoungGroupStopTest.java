@@ -2,7 +2,6 @@ package dev.pgroup.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pgroup.core.internal.os.FileTrees;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +45,7 @@ class YoungGroupStopTest {
         for (int i = 0; i < 3; i++) {
             Group group = groups.started(TOML);
             long service = group.manifest().processes().get(0).pid();
-            FileTrees.deleteTree(group.directory());
+            RunningGroupDirs.delete(group);
             long begin = System.nanoTime();
             group.terminate();
             fastest = min(fastest, Duration.ofNanos(System.nanoTime() - begin));

@@ -5,6 +5,7 @@ import dev.pgroup.core.internal.definition.DefinitionParser;
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.GroupIds;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
+import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.FileTrees;
 import dev.pgroup.core.internal.os.TrustedDirectory;
@@ -22,6 +23,7 @@ import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.internal.state.StateDatabase;
 import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -110,6 +112,11 @@ public record GroupCreation(
         try {
             ticket.checkpoint();
             Files.createDirectory(layout.stateDir());
+            // The creating JVM owns the row and the leases until the group is complete, even for a
+            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
+            // Recorded in the dir too, for a create killed before its row exists.
+            Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
+            CreatorRecord.write(layout, creator);
             Files.writeString(
                     layout.databaseRecord(), database.file().toAbsolutePath().normalize() + "\n");
             users.openGroupDir(baseDir, layout);
@@ -118,9 +125,6 @@ public record GroupCreation(
             }
             Map<String, List<String>> wanted = new LinkedHashMap<>();
             definition.processes().forEach(p -> wanted.put(p.name(), p.ports()));
-            // The creating JVM owns the row and the leases until the group is complete, even for a
-            // detached group: a create killed halfway is then a dead owner's, and prune reclaims it.
-            Owner creator = Owner.currentProcess(OwnerLock.ownersDir(database.file()));
             Owner owner = detached ? Owner.DETACHED : creator;
             ticket.checkpoint();
             // The row and the leases in one transaction: one wait for the lock, and all or nothing.
@@ -165,9 +169,17 @@ public record GroupCreation(
             ticket.commit();
             registry.finish(id, owner);
             return new Created(id, definition.name(), layout, runit, detached);
-        } catch (IOException e) {
-            PGroupException failure =
-                    new PGroupException("cannot create group " + id + " in " + groupDir + ": " + e, e);
+        } catch (IOException | UncheckedIOException e) {
+            // UncheckedIOException: the runtime's manifest writer. A full disk says so.
+            String problem = e instanceof UncheckedIOException u && u.getCause() != null
+                    ? e.getMessage() + ": " + u.getCause()
+                    : e.toString();
+            PGroupException failure = new PGroupException(
+                    "cannot create group " + id + " in " + groupDir + ": " + problem
+                            + DiskSpace.lowSpaceNote(baseDir)
+                                    .map(n -> " (" + n + ")")
+                                    .orElse(""),
+                    e);
             rollBack(id, groupDir, registered[0], failure);
             throw failure;
         } catch (RuntimeException | Error e) {

@@ -4,11 +4,13 @@ import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.Placeholders;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.definition.TemplateText;
+import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.Spawning;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
 import dev.pgroup.core.model.DefinitionException;
+import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +97,13 @@ final class ProcessDirWriter {
                 FilePermissions.makePrivate(target);
             }
         } catch (IOException e) {
+            // A full disk is no fault of the definition: a PGroupException, named as one.
+            DiskSpace.lowSpaceNote(serviceDir).ifPresent(note -> {
+                throw new PGroupException(
+                        "cannot write " + key + " '" + name + "' of process \"" + process.name() + "\" to " + target
+                                + ": " + e + " (" + note + ")",
+                        e);
+            });
             throw fail(process, key, "cannot write '" + name + "' to " + target + ": " + e);
         }
     }

@@ -1,7 +1,7 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.container.ContainerPrune;
-import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.runit.GroupDirDeletion;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Runit;
@@ -114,15 +114,17 @@ public final class Pruner {
                     : Optional.empty();
             // The files of a dir that is not provably the group's do not guide the stop.
             boolean stopped = stop(e, supervisor, dirExists && notOurs.isEmpty());
-            if (e.runsvdir().isPresent()) {
+            if (e.runsvdir().isPresent()
+                    || (notOurs.isEmpty() && supervisor.runsvdir().isPresent())) {
                 actions.add("could not stop group " + e.id() + " (runsvdir pid " + e.runsvdirPid()
                         + "); its files and ports stay until a later prune");
                 return;
             }
             if (notOurs.isPresent()) {
                 actions.add("left " + dir + " alone: " + notOurs.get());
-            } else if (dirExists) {
-                deleteQuietly(dir);
+            } else if (dirExists && !deleteQuietly(dir)) {
+                // Its row stays, and its dir still proves it a group: the next prune goes on.
+                return;
             }
             registry.remove(e.id());
             actions.add("removed group " + e.id() + ": its owner (pid "
@@ -142,11 +144,26 @@ public final class Pruner {
                 actions.add("could not stop group " + e.id() + " whose directory " + dir + " is gone (runsvdir pid "
                         + runsvdir.get().pid() + "); its ports stay leased");
             }
-        } else if (supervisor.runsvdir().isEmpty()
-                && !StartLock.isHeld(layout) // a start in progress has no runsvdir.pid yet
-                && supervisor.stop(stopTimeouts(layout))) {
-            registry.runsvdir(e.id(), 0);
-            actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+        } else if (supervisor.runsvdir().isEmpty()) {
+            stopOrphans(e, layout, supervisor);
+        }
+    }
+
+    /**
+     * Stops what a live owner's group left when its runsvdir died, under the group's start lock: a
+     * start in progress (no runsvdir.pid yet) and a stop in progress (runsvdir gone first) hold it,
+     * and a start cannot begin between the look and the stop.
+     */
+    private void stopOrphans(GroupRegistry.Entry e, GroupLayout layout, Supervisor supervisor) {
+        Optional<StartLock> lock = StartLock.tryAcquire(layout);
+        if (lock.isEmpty()) {
+            return;
+        }
+        try (StartLock ignored = lock.get()) {
+            if (supervisor.runsvdir().isEmpty() && supervisor.stop(stopTimeouts(layout))) {
+                registry.runsvdir(e.id(), 0);
+                actions.add("stopped the orphaned processes of group " + e.id() + ": its runsvdir had died");
+            }
         }
     }
 
@@ -165,7 +182,9 @@ public final class Pruner {
                 + e.owner().pid() + ") is gone";
         if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (GroupDirProof.isUnfinishedGroupDir(dir, e.id())) {
-                deleteQuietly(dir);
+                if (!deleteQuietly(dir)) {
+                    return; // its row stays: the next prune goes on
+                }
                 what += "; deleted " + dir;
             } else {
                 what += "; left " + dir + " alone: it does not look like a pgroup group dir";
@@ -198,10 +217,15 @@ public final class Pruner {
     private void pruneUnknown(Path dir) {
         GroupLayout layout = new GroupLayout(dir);
         Optional<String> notOurs = GroupDirProof.notAGroupDir(dir, null);
-        if (notOurs.isEmpty() && isYoung(layout)) {
+        // A create killed before it wrote its row has neither a row nor the state files written
+        // later, only its records; its JVM being dead says it is no create in progress.
+        boolean deadCreate = notOurs.isEmpty() && CreatorRecord.diedUnregistered(layout, leases.database());
+        if (notOurs.isEmpty() && !deadCreate && isYoung(layout)) {
             return; // may be a create in progress, which writes its state files last
         }
-        notOurs = notOurs.or(() -> GroupDirProof.noStateFiles(layout));
+        if (!deadCreate) {
+            notOurs = notOurs.or(() -> GroupDirProof.noStateFiles(layout));
+        }
         if (notOurs.isPresent()) {
             actions.add("left " + dir + " alone: " + notOurs.get());
             return;
@@ -219,8 +243,11 @@ public final class Pruner {
             return;
         }
         new Supervisor(runit, layout, environment).stop(stopTimeouts(layout));
-        deleteQuietly(dir);
-        actions.add("deleted " + dir + ": no group of that id is registered");
+        if (!deleteQuietly(dir)) {
+            return;
+        }
+        actions.add("deleted " + dir + ": no group of that id is registered"
+                + (deadCreate ? " (its create was killed before it registered the group)" : ""));
     }
 
     private static boolean isYoung(GroupLayout layout) {
@@ -245,11 +272,14 @@ public final class Pruner {
         return timeouts;
     }
 
-    private void deleteQuietly(Path dir) {
+    /** Deletes a group dir, its proof files last ({@link GroupDirDeletion}); says so when it cannot. */
+    private boolean deleteQuietly(Path dir) {
         try {
-            FileTrees.deleteTree(dir);
+            GroupDirDeletion.delete(new GroupLayout(dir));
+            return true;
         } catch (IOException e) {
-            actions.add("could not delete " + dir + ": " + e);
+            actions.add("could not delete " + dir + ": " + e + "; a later prune tries again");
+            return false;
         }
     }
 }

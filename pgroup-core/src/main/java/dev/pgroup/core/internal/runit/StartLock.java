@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -94,6 +95,39 @@ public final class StartLock implements AutoCloseable {
     }
 
     /**
+     * The lock of the group in {@code layout} if nobody holds it, in this JVM or another; empty at
+     * once otherwise, and when it cannot be made. A stop holds it when it is free, so that a prune
+     * beside it does not take a stop in progress for a group whose runsvdir died; and prune holds
+     * it while it stops such a group, so that a start cannot begin in between.
+     */
+    public static Optional<StartLock> tryAcquire(GroupLayout layout) {
+        Path file = layout.startLock();
+        ReentrantLock local = IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
+        if (!local.tryLock()) {
+            return Optional.empty();
+        }
+        if (local.getHoldCount() > 1) {
+            // This thread's own start (a failed start stops what it launched): its channel holds
+            // the file lock, and closing a second channel of the file would drop it.
+            release(file, local);
+            return Optional.empty();
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return Optional.of(new StartLock(file, local, channel, lock));
+            }
+        } catch (IOException | OverlappingFileLockException e) {
+            // Cannot be made (no state dir, a full disk) or just being released: not ours now.
+        }
+        closeQuietly(channel);
+        release(file, local);
+        return Optional.empty();
+    }
+
+    /**
      * Whether a start of the group in {@code layout} is in progress, in this JVM or another. Prune
      * asks before it treats a group without a runsvdir as orphaned: a start writes its pid files
      * only after launching runsvdir.
@@ -144,12 +178,16 @@ public final class StartLock implements AutoCloseable {
             // Closing the channel below releases it too.
         } finally {
             closeQuietly(channel);
-            local.unlock();
-            // One lock per group dir, not kept for ever: a JVM that runs thousands of groups would
-            // otherwise hold one per group.
-            if (!local.isLocked() && !local.hasQueuedThreads()) {
-                IN_THIS_JVM.remove(file, local);
-            }
+            release(file, local);
+        }
+    }
+
+    private static void release(Path file, ReentrantLock local) {
+        local.unlock();
+        // One lock per group dir, not kept for ever: a JVM that runs thousands of groups would
+        // otherwise hold one per group.
+        if (!local.isLocked() && !local.hasQueuedThreads()) {
+            IN_THIS_JVM.remove(file, local);
         }
     }
 }
