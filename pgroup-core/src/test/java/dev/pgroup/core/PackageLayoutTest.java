@@ -53,7 +53,7 @@ class PackageLayoutTest {
     static final ArchRule containerUses = mayUse(CONTAINER, MODEL, RUNIT, DEFINITION, OS);
 
     @ArchTest
-    static final ArchRule startUses = mayUse(START, MODEL, RUNIT, DEFINITION, OS);
+    static final ArchRule startUses = mayUse(START, MODEL, CONTAINER, RUNIT, DEFINITION, OS);
 
     @ArchTest
     static final ArchRule runitUses = mayUse(RUNIT, MODEL, DEFINITION, OS, RUNTIME);
