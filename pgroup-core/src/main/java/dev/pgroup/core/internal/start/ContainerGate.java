@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal.start;
 
+import dev.pgroup.core.internal.container.ContainerRunWait;
 import dev.pgroup.core.internal.container.ContainerState;
 import dev.pgroup.core.internal.container.EngineApi;
 import dev.pgroup.core.internal.definition.ReadySpec;
@@ -16,14 +17,14 @@ import java.time.Duration;
  */
 final class ContainerGate implements ReadinessCheck {
     private final ReadinessCheck check;
-    private final EngineApi engine;
+    private final ContainerRunWait wait;
     private final String name;
     private boolean running;
     private String problem = "not tried yet";
 
     private ContainerGate(ReadinessCheck check, EngineApi engine, String name) {
         this.check = check;
-        this.engine = engine;
+        this.wait = new ContainerRunWait(engine, name);
         this.name = name;
     }
 
@@ -37,7 +38,7 @@ final class ContainerGate implements ReadinessCheck {
                 .orElse(check);
     }
 
-    /** It asks the engine, over its socket or with a client call: not for the shared poller. */
+    /** It waits for the engine, over its socket or with a client call: not for the shared poller. */
     @Override
     public boolean blocks() {
         return true;
@@ -46,7 +47,7 @@ final class ContainerGate implements ReadinessCheck {
     @Override
     public boolean isReady(Duration atMost) {
         if (!running) {
-            ContainerState state = engine.container(name, atMost);
+            ContainerState state = wait.await(atMost);
             running = state.running();
             if (!running) {
                 problem = "the container " + name + " does not run yet"
@@ -69,6 +70,6 @@ final class ContainerGate implements ReadinessCheck {
 
     @Override
     public long pauseMillis() {
-        return running ? check.pauseMillis() : 5;
+        return running ? check.pauseMillis() : wait.pauseMillis();
     }
 }

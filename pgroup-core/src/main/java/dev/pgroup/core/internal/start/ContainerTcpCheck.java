@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal.start;
 
+import dev.pgroup.core.internal.container.ContainerRunWait;
 import dev.pgroup.core.internal.container.ContainerState;
 import dev.pgroup.core.internal.container.EngineApi;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class ContainerTcpCheck {
     private final int hostPort;
     private final int containerPort;
     private final String name;
-    private final EngineApi engine;
+    private final ContainerRunWait wait;
     private String address;
     private boolean addressUnreachable;
     private int unanswered;
@@ -39,7 +40,7 @@ public final class ContainerTcpCheck {
         this.hostPort = hostPort;
         this.containerPort = containerPort;
         this.name = name;
-        this.engine = engine;
+        this.wait = new ContainerRunWait(engine, name);
     }
 
     /** The ready target kept in the runtime settings: the host port first, as for a binary. */
@@ -60,12 +61,49 @@ public final class ContainerTcpCheck {
         String name = parts[3];
         ContainerTcpCheck check =
                 new ContainerTcpCheck(hostPort, containerPort, name, EngineApi.of(Path.of(parts[4]), System.getenv()));
-        return new ReadinessCheck.Attempts(
+        return check.new Paced(new ReadinessCheck.Attempts(
                 "tcp 127.0.0.1:" + hostPort + " published by the container engine, and " + name + ":" + containerPort
                         + " in the container",
-                5,
+                2,
                 true,
-                check::attempt);
+                check::attempt));
+    }
+
+    /**
+     * The check, paced by its wait while the container does not run yet (it listens for the start
+     * itself, or asks a client, which takes its time), by its connects after.
+     */
+    private final class Paced implements ReadinessCheck {
+        private final ReadinessCheck attempts;
+
+        Paced(ReadinessCheck attempts) {
+            this.attempts = attempts;
+        }
+
+        @Override
+        public boolean isReady(Duration atMost) {
+            return attempts.isReady(atMost);
+        }
+
+        @Override
+        public String description() {
+            return attempts.description();
+        }
+
+        @Override
+        public String lastProblem() {
+            return attempts.lastProblem();
+        }
+
+        @Override
+        public boolean blocks() {
+            return true;
+        }
+
+        @Override
+        public long pauseMillis() {
+            return address == null && !addressUnreachable ? wait.pauseMillis() : attempts.pauseMillis();
+        }
     }
 
     private Optional<String> attempt(Duration atMost) throws IOException {
@@ -73,7 +111,7 @@ public final class ContainerTcpCheck {
             // Nothing may touch the published port before the container runs: the proxy would dial
             // the container's address before its network is up, the kernel's neighbour lookup for it
             // would fail, and every connect to it, the proxy's and ours, would wait about 1 s.
-            ContainerState state = engine.container(name, atMost);
+            ContainerState state = wait.await(atMost);
             if (!state.running()) {
                 return Optional.of("the container " + name + " does not run yet"
                         + (state.problem().isEmpty() ? "" : ": " + state.problem()));
