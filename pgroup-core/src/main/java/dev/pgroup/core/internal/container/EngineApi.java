@@ -111,45 +111,6 @@ public final class EngineApi {
         return new ContainerState(true, addresses, "");
     }
 
-    /**
-     * Waits up to {@code wait} for the engine to say that container {@code name} started at or
-     * after {@code sinceEpochNanos}; the start's time, or empty when it did not say so in time. The
-     * engine replays what happened since then, so a start between two waits is not missed.
-     *
-     * @throws IOException where the socket cannot tell (none, refused): then ask {@link #container}
-     */
-    Optional<Long> started(String name, long sinceEpochNanos, Duration wait) throws IOException {
-        if (socket.isEmpty()) {
-            throw new IOException("no socket");
-        }
-        String filters = "{\"type\":[\"container\"],\"event\":[\"start\"],\"container\":[\"" + name + "\"]}";
-        String since =
-                (sinceEpochNanos / 1_000_000_000L) + "." + String.format("%09d", sinceEpochNanos % 1_000_000_000L);
-        String text = EngineHttp.stream(
-                socket.get(),
-                "/events?since=" + since + "&filters=" + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8),
-                wait,
-                TIME_NANO);
-        int headers = text.indexOf("\r\n\r\n");
-        if (!text.startsWith("HTTP/1.1 200") && !text.isEmpty()) {
-            throw new IOException("the engine does not stream its events: "
-                    + text.lines().findFirst().orElse(""));
-        }
-        int at = headers < 0 ? -1 : text.indexOf(TIME_NANO, headers);
-        if (at < 0) {
-            return Optional.empty();
-        }
-        int from = at + TIME_NANO.length();
-        int to = from;
-        while (to < text.length() && Character.isDigit(text.charAt(to))) {
-            to++;
-        }
-        return to > from ? Optional.of(Long.parseLong(text.substring(from, to))) : Optional.of(sinceEpochNanos);
-    }
-
-    /** Each event of the stream has its time in nanoseconds; the filter lets only the start through. */
-    private static final String TIME_NANO = "\"timeNano\":";
-
     /** What the socket said about an image. */
     sealed interface ImageAnswer {
         /** The image is there, with this id. */

@@ -50,40 +50,6 @@ final class EngineHttp {
      *     answer is not HTTP
      */
     static Response get(Path socket, String path, Duration timeout) throws IOException {
-        byte[] answer = exchange(socket, path, timeout, null);
-        if (answer == null) {
-            throw new NoAnswer("no answer from " + socket + " within " + timeout.toMillis() + " ms");
-        }
-        try {
-            return parse(answer, socket);
-        } catch (NumberFormatException e) {
-            throw new IOException("a malformed HTTP answer from " + socket + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * {@code GET path} of a stream the engine keeps open (its events): what arrived, headers and
-     * all, once its body holds {@code until}, or when {@code wait} ran out or the engine closed it.
-     *
-     * @throws IOException when the socket cannot be reached
-     */
-    static String stream(Path socket, String path, Duration wait, String until) throws IOException {
-        byte[] got = exchange(socket, path, wait, received -> {
-            String text = received.toString(StandardCharsets.ISO_8859_1);
-            int body = text.indexOf("\r\n\r\n");
-            return body >= 0 && text.indexOf(until, body) >= 0;
-        });
-        return got == null ? "" : new String(got, StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * Sends the request and reads until the engine closes the connection, or until {@code enough}
-     * says so. Returns what was read; null when the time ran out first (for a stream: what was read
-     * by then).
-     */
-    private static byte[] exchange(
-            Path socket, String path, Duration timeout, java.util.function.Predicate<ByteArrayOutputStream> enough)
-            throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 Selector selector = Selector.open()) {
@@ -99,7 +65,7 @@ final class EngineHttp {
             while (true) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return enough == null ? null : answer.toByteArray();
+                    throw new NoAnswer("no answer from " + socket + " within " + timeout.toMillis() + " ms");
                 }
                 if (selector.select(Math.max(1, left / 1_000_000)) == 0) {
                     continue; // the deadline is looked at again
@@ -115,14 +81,15 @@ final class EngineHttp {
                 buffer.clear();
                 int n = channel.read(buffer);
                 if (n < 0) {
-                    return answer.toByteArray();
+                    try {
+                        return parse(answer.toByteArray(), socket);
+                    } catch (NumberFormatException e) {
+                        throw new IOException("a malformed HTTP answer from " + socket + ": " + e.getMessage());
+                    }
                 }
                 answer.write(buffer.array(), 0, n);
                 if (answer.size() > MAX_RESPONSE) {
                     throw new IOException("the answer from " + socket + " is larger than " + MAX_RESPONSE + " bytes");
-                }
-                if (enough != null && enough.test(answer)) {
-                    return answer.toByteArray();
                 }
             }
         }

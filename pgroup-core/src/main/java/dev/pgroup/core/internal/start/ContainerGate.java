@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal.start;
 
-import dev.pgroup.core.internal.container.ContainerRunWait;
 import dev.pgroup.core.internal.container.ContainerState;
 import dev.pgroup.core.internal.container.EngineApi;
 import dev.pgroup.core.internal.definition.ReadySpec;
@@ -17,14 +16,14 @@ import java.time.Duration;
  */
 final class ContainerGate implements ReadinessCheck {
     private final ReadinessCheck check;
-    private final ContainerRunWait wait;
+    private final EngineApi engine;
     private final String name;
     private boolean running;
     private String problem = "not tried yet";
 
     private ContainerGate(ReadinessCheck check, EngineApi engine, String name) {
         this.check = check;
-        this.wait = new ContainerRunWait(engine, name);
+        this.engine = engine;
         this.name = name;
     }
 
@@ -38,7 +37,7 @@ final class ContainerGate implements ReadinessCheck {
                 .orElse(check);
     }
 
-    /** It waits for the engine, over its socket or with a client call: not for the shared poller. */
+    /** It asks the engine, over its socket or with a client call: not for the shared poller. */
     @Override
     public boolean blocks() {
         return true;
@@ -47,7 +46,7 @@ final class ContainerGate implements ReadinessCheck {
     @Override
     public boolean isReady(Duration atMost) {
         if (!running) {
-            ContainerState state = wait.await(atMost);
+            ContainerState state = engine.container(name, atMost);
             running = state.running();
             if (!running) {
                 problem = "the container " + name + " does not run yet"
@@ -70,6 +69,6 @@ final class ContainerGate implements ReadinessCheck {
 
     @Override
     public long pauseMillis() {
-        return running ? check.pauseMillis() : wait.pauseMillis();
+        return running ? check.pauseMillis() : 5;
     }
 }

@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal.start;
 
-import dev.pgroup.core.internal.container.ContainerRunWait;
 import dev.pgroup.core.internal.container.ContainerState;
 import dev.pgroup.core.internal.container.EngineApi;
 import java.io.IOException;
@@ -31,7 +30,7 @@ public final class ContainerTcpCheck {
     private final int hostPort;
     private final int containerPort;
     private final String name;
-    private final ContainerRunWait wait;
+    private final EngineApi engine;
     private String address;
     private boolean addressUnreachable;
     private int unanswered;
@@ -40,7 +39,7 @@ public final class ContainerTcpCheck {
         this.hostPort = hostPort;
         this.containerPort = containerPort;
         this.name = name;
-        this.wait = new ContainerRunWait(engine, name);
+        this.engine = engine;
     }
 
     /** The ready target kept in the runtime settings: the host port first, as for a binary. */
@@ -61,49 +60,12 @@ public final class ContainerTcpCheck {
         String name = parts[3];
         ContainerTcpCheck check =
                 new ContainerTcpCheck(hostPort, containerPort, name, EngineApi.of(Path.of(parts[4]), System.getenv()));
-        return check.new Paced(new ReadinessCheck.Attempts(
+        return new ReadinessCheck.Attempts(
                 "tcp 127.0.0.1:" + hostPort + " published by the container engine, and " + name + ":" + containerPort
                         + " in the container",
-                2,
+                5,
                 true,
-                check::attempt));
-    }
-
-    /**
-     * The check, paced by its wait while the container does not run yet (it listens for the start
-     * itself, or asks a client, which takes its time), by its connects after.
-     */
-    private final class Paced implements ReadinessCheck {
-        private final ReadinessCheck attempts;
-
-        Paced(ReadinessCheck attempts) {
-            this.attempts = attempts;
-        }
-
-        @Override
-        public boolean isReady(Duration atMost) {
-            return attempts.isReady(atMost);
-        }
-
-        @Override
-        public String description() {
-            return attempts.description();
-        }
-
-        @Override
-        public String lastProblem() {
-            return attempts.lastProblem();
-        }
-
-        @Override
-        public boolean blocks() {
-            return true;
-        }
-
-        @Override
-        public long pauseMillis() {
-            return address == null && !addressUnreachable ? wait.pauseMillis() : attempts.pauseMillis();
-        }
+                check::attempt);
     }
 
     private Optional<String> attempt(Duration atMost) throws IOException {
@@ -111,7 +73,7 @@ public final class ContainerTcpCheck {
             // Nothing may touch the published port before the container runs: the proxy would dial
             // the container's address before its network is up, the kernel's neighbour lookup for it
             // would fail, and every connect to it, the proxy's and ours, would wait about 1 s.
-            ContainerState state = wait.await(atMost);
+            ContainerState state = engine.container(name, atMost);
             if (!state.running()) {
                 return Optional.of("the container " + name + " does not run yet"
                         + (state.problem().isEmpty() ? "" : ": " + state.problem()));

@@ -98,35 +98,6 @@ class EngineApiTest {
     }
 
     @Test
-    void theEventsTellWhenTheContainerStartsAndReplayItLater() throws Exception {
-        String name = "pgroup-engineapitest-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        EngineApi api = EngineApi.of(failingClient(), System.getenv());
-        java.time.Instant before = java.time.Instant.now();
-        long since = before.getEpochSecond() * 1_000_000_000L + before.getNano();
-        Thread runner = new Thread(() -> ContainerEngineAvailable.docker(
-                "run", "-d", "--rm", "--init", "--name", name, "pgroup-test/busybox", "sleep", "60"));
-        try {
-            runner.start();
-
-            Optional<Long> started = api.started(name, since, Duration.ofSeconds(30));
-            ContainerState state = api.container(name, SECOND);
-            Optional<Long> replayed = api.started(name, since, Duration.ofSeconds(30));
-            Optional<Long> later = api.started(name, started.orElseThrow() + 1, Duration.ofMillis(100));
-
-            assertThat(started.orElseThrow()).isGreaterThanOrEqualTo(since);
-            assertThat(state.running())
-                    .as("running once the engine says it started")
-                    .isTrue();
-            assertThat(replayed).isEqualTo(started);
-            assertThat(later).as("no start after that one").isEmpty();
-            assertThat(tmp.resolve("client-called")).as("no client spawned").doesNotExist();
-        } finally {
-            runner.join();
-            ContainerEngineAvailable.docker("rm", "-f", name);
-        }
-    }
-
-    @Test
     void aSocketThatRefusesIsAnsweredByTheClient() throws Exception {
         Path stale = staleSocket();
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -141,9 +112,6 @@ class EngineApiTest {
         // The client's own words: it was asked, and found no daemon either.
         assertThat(state.problem()).contains("Cannot connect to the Docker daemon");
         assertThat(image).as("left to the client").isEmpty();
-        assertThatThrownBy(() -> api.started("pgroup-engineapitest-none", 0, SECOND))
-                .as("no events to wait for")
-                .isInstanceOf(IOException.class);
     }
 
     @Test
