@@ -96,6 +96,15 @@ class PackageLayoutTest {
             .resideInAnyPackage("org.sqlite..", "java.sql..")
             .because("packages.md: the database is used in one package");
 
+    @ArchTest
+    static final ArchRule onlyContainerReadsEngineJson = noClasses()
+            .that()
+            .resideOutsideOfPackage(CONTAINER)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("com.google.gson..")
+            .because("packages.md: the engine's JSON is read in one package");
+
     /** Classes of {@code pkg} use no pgroup package but {@code pkg} itself and {@code allowed}. */
     private static ArchRule mayUse(String pkg, String... allowed) {
         List<String> ok = new ArrayList<>(List.of(allowed));

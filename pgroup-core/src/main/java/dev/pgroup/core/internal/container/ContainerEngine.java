@@ -13,7 +13,8 @@ import java.util.Optional;
  * A container engine's client, Docker or Podman, found the way {@code group.toml} asks: the
  * process's {@code engine}, the group's, {@code PGROUP_CONTAINER_ENGINE}, else the first of docker
  * and podman on PATH. Both take the same {@code run}, {@code image inspect}, {@code ps} and {@code
- * rm} arguments.
+ * rm} arguments. Create's image check asks the daemon over its API socket first ({@link EngineApi}),
+ * the client where there is none.
  *
  * @param name {@code docker} or {@code podman}
  * @param client the client program, absolute
