@@ -61,6 +61,9 @@ public final class EngineApi {
                 if (r.ok()) {
                     return fromInspect(JsonParser.parseString(r.body()).getAsJsonObject());
                 }
+            } catch (EngineHttp.NoAnswer e) {
+                // A daemon that took the request and hangs: the client would wait out the time again.
+                return ContainerState.notRunning(e.getMessage());
             } catch (IOException | JsonParseException | IllegalStateException | ClassCastException e) {
                 // no socket to ask after all: the client answers
             }

@@ -115,6 +115,23 @@ class EngineApiTest {
     }
 
     @Test
+    void aDaemonThatTakesTheRequestAndHangsIsNotAskedTwice() throws Exception {
+        Path socket = tmp.resolve("hung.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket)); // connects queue; nothing ever answers
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("DOCKER_HOST", "unix://" + socket);
+
+            ContainerState state =
+                    EngineApi.of(ContainerEngineAvailable.docker(), env).container("pgroup-engineapitest-none", SECOND);
+
+            assertThat(state.running()).isFalse();
+            // The socket's own timeout, not the client's after it: the wait was not paid twice.
+            assertThat(state.problem()).contains("no answer from " + socket);
+        }
+    }
+
+    @Test
     void aRemoteHostHasNoSocketAndTheClientIsAsked() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("DOCKER_HOST", "tcp://127.0.0.1:1");
