@@ -94,6 +94,11 @@ public class ContainerTimeline {
             }
         } finally {
             watch.destroy();
+            try (var paths = Files.walk(work)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
         System.out.printf("pgroup container start timeline: %d rounds, ms from create called (median / p90)%n", rounds);
         offsets.forEach((k, v) -> System.out.printf("  %-42s %7.1f / %7.1f%n", k, pct(v, 50), pct(v, 90)));
