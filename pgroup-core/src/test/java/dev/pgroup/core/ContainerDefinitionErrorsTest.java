@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.pgroup.core.internal.os.Executables;
 import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -174,6 +177,28 @@ class ContainerDefinitionErrorsTest extends BadDefinitionFixture {
         assertThat(e.getMessage())
                 .contains("docker")
                 .contains("daemon does not answer")
+                .contains("dockerd");
+    }
+
+    @Test
+    void engineWhoseSocketRefusesSaysItsDaemonDoesNotAnswer() throws IOException {
+        String path = System.getenv().getOrDefault("PATH", "");
+        assumeThat(Executables.find("docker", path)).as("a docker client").isPresent();
+        // A socket file nothing listens on, as a daemon that died leaves it: the socket refuses, and
+        // the client, asked instead, says what is wrong.
+        Path stale = tmp.resolve("stale.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(stale));
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("DOCKER_HOST", "unix://" + stale);
+        DefinitionException e = createFails(env, CACHE + "publish = { main = 6379 }\n");
+
+        assertThat(e.key()).contains("engine");
+        assertThat(e.getMessage())
+                .contains("docker")
+                .contains("daemon does not answer")
+                .contains(stale.toString())
                 .contains("dockerd");
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * daemon answers and the test images, which {@code ./setup-docker.sh} builds (run-tests.sh runs
  * it, so CI always has them). Elsewhere they are skipped, and one line says why.
  */
-final class ContainerEngineAvailable implements ExecutionCondition {
+public final class ContainerEngineAvailable implements ExecutionCondition {
     static final List<String> IMAGES = List.of("pgroup-test/busybox", "pgroup-test/redis:7");
 
     private static volatile Optional<String> missing;
@@ -39,12 +39,12 @@ final class ContainerEngineAvailable implements ExecutionCondition {
     }
 
     /** The docker client the tests use for their own checks. */
-    static Path docker() {
+    public static Path docker() {
         return Executables.find("docker", System.getenv().getOrDefault("PATH", ""))
                 .orElseThrow();
     }
 
-    static ShortCommand docker(String... args) {
+    public static ShortCommand docker(String... args) {
         return ShortCommand.run(docker(), System.getenv(), Duration.ofSeconds(60), args);
     }
 

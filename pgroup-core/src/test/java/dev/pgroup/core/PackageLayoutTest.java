@@ -53,7 +53,7 @@ class PackageLayoutTest {
     static final ArchRule containerUses = mayUse(CONTAINER, MODEL, RUNIT, DEFINITION, OS);
 
     @ArchTest
-    static final ArchRule startUses = mayUse(START, MODEL, RUNIT, DEFINITION, OS);
+    static final ArchRule startUses = mayUse(START, MODEL, CONTAINER, RUNIT, DEFINITION, OS);
 
     @ArchTest
     static final ArchRule runitUses = mayUse(RUNIT, MODEL, DEFINITION, OS, RUNTIME);
@@ -95,6 +95,15 @@ class PackageLayoutTest {
             .dependOnClassesThat()
             .resideInAnyPackage("org.sqlite..", "java.sql..")
             .because("packages.md: the database is used in one package");
+
+    @ArchTest
+    static final ArchRule onlyContainerReadsEngineJson = noClasses()
+            .that()
+            .resideOutsideOfPackage(CONTAINER)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("com.google.gson..")
+            .because("packages.md: the engine's JSON is read in one package");
 
     /** Classes of {@code pkg} use no pgroup package but {@code pkg} itself and {@code allowed}. */
     private static ArchRule mayUse(String pkg, String... allowed) {

@@ -13,7 +13,8 @@ import java.util.Optional;
  * A container engine's client, Docker or Podman, found the way {@code group.toml} asks: the
  * process's {@code engine}, the group's, {@code PGROUP_CONTAINER_ENGINE}, else the first of docker
  * and podman on PATH. Both take the same {@code run}, {@code image inspect}, {@code ps} and {@code
- * rm} arguments.
+ * rm} arguments. Create's image check asks the daemon over its API socket first ({@link EngineApi}),
+ * the client where there is none.
  *
  * @param name {@code docker} or {@code podman}
  * @param client the client program, absolute
@@ -88,6 +89,20 @@ public record ContainerEngine(String name, Path client) {
      * when {@code pull} allows it: a test's start never downloads silently.
      */
     public String imageId(String image, boolean pull, Map<String, String> environment) throws Unavailable {
+        // The daemon's socket first: no client to spawn. It says "missing" or gives the id; where it
+        // cannot be asked, the client is, and what it says is the error.
+        Optional<EngineApi.ImageAnswer> answer;
+        try {
+            answer = EngineApi.of(client, environment).image(image, CALL_TIMEOUT);
+        } catch (EngineHttp.NoAnswer e) {
+            throw notAnswering(e.getMessage());
+        }
+        if (answer.isPresent() && answer.get() instanceof EngineApi.ImageAnswer.Found found) {
+            return found.id();
+        }
+        if (answer.isPresent() && !pull) {
+            throw missing(image, ((EngineApi.ImageAnswer.Missing) answer.get()).message());
+        }
         ShortCommand inspect = inspect(image, environment);
         if (inspect.ok()) {
             return inspect.out().strip();
@@ -96,11 +111,7 @@ public record ContainerEngine(String name, Path client) {
             throw notAnswering(inspect);
         }
         if (!pull) {
-            throw new Unavailable(
-                    "image",
-                    "the image '" + image + "' is not on this machine (" + name + " image inspect: "
-                            + inspect.firstErrorLine() + "). pgroup never pulls an image silently: run '" + name
-                            + " pull " + image + "' (or build it) before create, or set pull = true");
+            throw missing(image, inspect.firstErrorLine());
         }
         ShortCommand pulled = ShortCommand.run(client, environment, PULL_TIMEOUT, "pull", "--quiet", image);
         if (!pulled.ok()) {
@@ -117,6 +128,14 @@ public record ContainerEngine(String name, Path client) {
         return inspect.out().strip();
     }
 
+    private Unavailable missing(String image, String engineSays) {
+        return new Unavailable(
+                "image",
+                "the image '" + image + "' is not on this machine (" + name + " image inspect: " + engineSays
+                        + "). pgroup never pulls an image silently: run '" + name + " pull " + image
+                        + "' (or build it) before create, or set pull = true");
+    }
+
     private ShortCommand inspect(String image, Map<String, String> environment) {
         // "--" is not needed: the reference was checked not to start with '-'.
         return ShortCommand.run(client, environment, CALL_TIMEOUT, "image", "inspect", "--format", "{{.Id}}", image);
@@ -131,6 +150,10 @@ public record ContainerEngine(String name, Path client) {
     }
 
     private Unavailable notAnswering(ShortCommand call) {
+        return notAnswering(call.firstErrorLine());
+    }
+
+    private Unavailable notAnswering(String why) {
         String howToStart = name.equals("docker")
                 ? "start it, e.g. 'sudo systemctl start docker', or 'sudo dockerd &' (pgroup's ./setup-docker.sh starts"
                         + " one that works in a container)"
@@ -138,7 +161,7 @@ public record ContainerEngine(String name, Path client) {
         return new Unavailable(
                 "engine",
                 "the container engine " + name + " (" + client + ") is installed, but its daemon does not answer: "
-                        + call.firstErrorLine() + ". " + howToStart);
+                        + why + ". " + howToStart);
     }
 
     /** The client and its first arguments, the same for every call. */

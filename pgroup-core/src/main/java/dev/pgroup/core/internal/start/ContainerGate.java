@@ -1,10 +1,10 @@
 package dev.pgroup.core.internal.start;
 
+import dev.pgroup.core.internal.container.ContainerState;
+import dev.pgroup.core.internal.container.EngineApi;
 import dev.pgroup.core.internal.definition.ReadySpec;
-import dev.pgroup.core.internal.os.ShortCommand;
 import dev.pgroup.core.internal.runit.ContainerPlan;
 import dev.pgroup.core.internal.runit.GroupLayout;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -16,12 +16,12 @@ import java.time.Duration;
  */
 final class ContainerGate implements ReadinessCheck {
     private final ReadinessCheck check;
-    private final Path engine;
+    private final EngineApi engine;
     private final String name;
     private boolean running;
     private String problem = "not tried yet";
 
-    private ContainerGate(ReadinessCheck check, Path engine, String name) {
+    private ContainerGate(ReadinessCheck check, EngineApi engine, String name) {
         this.check = check;
         this.engine = engine;
         this.name = name;
@@ -33,11 +33,11 @@ final class ContainerGate implements ReadinessCheck {
             return check;
         }
         return ContainerPlan.readMarker(layout, process)
-                .<ReadinessCheck>map(c -> new ContainerGate(check, c.engine(), c.name()))
+                .<ReadinessCheck>map(c -> new ContainerGate(check, EngineApi.of(c.engine(), System.getenv()), c.name()))
                 .orElse(check);
     }
 
-    /** It asks the engine ({@code inspect}), a command of its own: not for the shared poller. */
+    /** It asks the engine, over its socket or with a client call: not for the shared poller. */
     @Override
     public boolean blocks() {
         return true;
@@ -46,11 +46,11 @@ final class ContainerGate implements ReadinessCheck {
     @Override
     public boolean isReady(Duration atMost) {
         if (!running) {
-            ShortCommand inspect = inspect(engine, name, "{{.State.Running}}", atMost);
-            running = inspect.ok() && inspect.out().strip().equals("true");
+            ContainerState state = engine.container(name, atMost);
+            running = state.running();
             if (!running) {
                 problem = "the container " + name + " does not run yet"
-                        + (inspect.ok() ? "" : ": " + inspect.firstErrorLine());
+                        + (state.problem().isEmpty() ? "" : ": " + state.problem());
                 return false;
             }
         }
@@ -70,17 +70,5 @@ final class ContainerGate implements ReadinessCheck {
     @Override
     public long pauseMillis() {
         return running ? check.pauseMillis() : 5;
-    }
-
-    /** {@code <engine> inspect --format <format> <name>}, given at least a second. */
-    static ShortCommand inspect(Path engine, String name, String format, Duration atMost) {
-        return ShortCommand.run(
-                engine,
-                System.getenv(),
-                Duration.ofMillis(Math.max(1000, atMost.toMillis())),
-                "inspect",
-                "--format",
-                format,
-                name);
     }
 }

@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal.start;
 
-import dev.pgroup.core.internal.os.ShortCommand;
+import dev.pgroup.core.internal.container.ContainerState;
+import dev.pgroup.core.internal.container.EngineApi;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,12 +30,12 @@ public final class ContainerTcpCheck {
     private final int hostPort;
     private final int containerPort;
     private final String name;
-    private final Path engine;
+    private final EngineApi engine;
     private String address;
     private boolean addressUnreachable;
     private int unanswered;
 
-    private ContainerTcpCheck(int hostPort, int containerPort, String name, Path engine) {
+    private ContainerTcpCheck(int hostPort, int containerPort, String name, EngineApi engine) {
         this.hostPort = hostPort;
         this.containerPort = containerPort;
         this.name = name;
@@ -51,13 +52,14 @@ public final class ContainerTcpCheck {
         return parts.length == 3 && parts[1].equals(MARK);
     }
 
-    /** The check of {@code target}: blocking, since it asks the engine ({@code inspect}) first. */
+    /** The check of {@code target}: blocking, since it asks the engine first. */
     static ReadinessCheck of(String target) {
         String[] parts = target.trim().split(" ", 5);
         int hostPort = Integer.parseInt(parts[0]);
         int containerPort = Integer.parseInt(parts[2]);
         String name = parts[3];
-        ContainerTcpCheck check = new ContainerTcpCheck(hostPort, containerPort, name, Path.of(parts[4]));
+        ContainerTcpCheck check =
+                new ContainerTcpCheck(hostPort, containerPort, name, EngineApi.of(Path.of(parts[4]), System.getenv()));
         return new ReadinessCheck.Attempts(
                 "tcp 127.0.0.1:" + hostPort + " published by the container engine, and " + name + ":" + containerPort
                         + " in the container",
@@ -71,20 +73,15 @@ public final class ContainerTcpCheck {
             // Nothing may touch the published port before the container runs: the proxy would dial
             // the container's address before its network is up, the kernel's neighbour lookup for it
             // would fail, and every connect to it, the proxy's and ours, would wait about 1 s.
-            ShortCommand inspect = ContainerGate.inspect(
-                    engine,
-                    name,
-                    "{{.State.Running}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
-                    atMost);
-            String[] found = inspect.out().strip().split(" ");
-            if (!inspect.ok() || !found[0].equals("true")) {
+            ContainerState state = engine.container(name, atMost);
+            if (!state.running()) {
                 return Optional.of("the container " + name + " does not run yet"
-                        + (inspect.ok() ? "" : ": " + inspect.firstErrorLine()));
+                        + (state.problem().isEmpty() ? "" : ": " + state.problem()));
             }
-            if (found.length < 2 || found[1].isEmpty()) {
+            if (state.addresses().isEmpty()) {
                 addressUnreachable = true; // no address of its own to check (a rootless engine's network)
             } else {
-                address = found[1];
+                address = state.addresses().get(0);
             }
         }
         if (!addressUnreachable) {
