@@ -77,16 +77,27 @@ public final class OwnerWatchdog {
     public static Launched launch(
             Path runsvdir, GroupLayout layout, Map<String, String> environment, PassedSockets sockets, Path log)
             throws IOException {
-        WatchdogLauncher launcher = WatchdogLauncher.get();
-        long id = WatchdogLauncher.nextId();
         Path groupDir = layout.directory();
-        OWNED.put(groupDir, new Lease(launcher, id, null));
+        WatchdogLauncher launcher;
+        long id;
         String answer;
-        try {
-            answer = launcher.start(id, environment, runsvdir, groupDir, log, sockets.watchdogArguments());
-        } catch (IOException | RuntimeException | Error e) {
-            release(groupDir);
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            launcher = WatchdogLauncher.get();
+            id = WatchdogLauncher.nextId();
+            OWNED.put(groupDir, new Lease(launcher, id, null));
+            try {
+                answer = launcher.start(id, environment, runsvdir, groupDir, log, sockets.watchdogArguments());
+                break;
+            } catch (WatchdogLauncher.NotSent e) {
+                // The launcher had died (killed) before this start: once more with a new one.
+                release(groupDir);
+                if (attempt == 2) {
+                    throw e;
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                release(groupDir);
+                throw e;
+            }
         }
         String[] parts = answer.split(" ", 4);
         Optional<ProcessHandle> watchdog = Optional.empty();

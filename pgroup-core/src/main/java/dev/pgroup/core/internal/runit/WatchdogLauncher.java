@@ -146,6 +146,7 @@ final class WatchdogLauncher {
      * STATUS}" (it exited before it answered) or "{@code error MESSAGE}". Whatever the answer,
      * the launcher holds the group's lease under {@code id} until {@link #release}.
      *
+     * @throws NotSent when the launcher had died before this request: nothing was launched
      * @throws IOException when the launcher died before it answered
      */
     String start(long id, Map<String, String> environment, Path runsvdir, Path groupDir, Path log, List<String> sockets)
@@ -237,7 +238,7 @@ final class WatchdogLauncher {
             requests.flush();
         } catch (IOException e) {
             died();
-            throw new IOException("the pgroup watchdog launcher (pid " + process.pid() + ") is gone: " + e, e);
+            throw new NotSent("the pgroup watchdog launcher (pid " + process.pid() + ") is gone: " + e, e);
         }
     }
 
@@ -322,6 +323,18 @@ final class WatchdogLauncher {
             if (answer != null) {
                 answer.completeExceptionally(new IOException("launcher gone"));
             }
+        }
+    }
+
+    /**
+     * A request the launcher never read: it had died before (its pipe is broken). Nothing was
+     * launched for it, so a start may be tried again with a new launcher.
+     */
+    static final class NotSent extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotSent(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
