@@ -80,6 +80,12 @@ class WatchdogLauncherTest {
         return all;
     }
 
+    /** The command line as the kernel shows it (Linux): a renamed watchdog's {@code $0}. */
+    private static String cmdline(ProcessHandle h) throws java.io.IOException {
+        return new String(
+                Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")), StandardCharsets.UTF_8);
+    }
+
     private static List<String> running(List<ProcessHandle> processes) {
         return processes.stream()
                 .filter(Processes::isRunning)
@@ -203,10 +209,7 @@ class WatchdogLauncherTest {
                     assertThat(Processes.findInGroup(watchdog.pid(), start, other))
                             .as("and refuses it for another group")
                             .isEmpty();
-                    String cmdline = new String(
-                            Files.readAllBytes(Path.of("/proc", Long.toString(watchdog.pid()), "cmdline")),
-                            StandardCharsets.UTF_8);
-                    assertThat(cmdline).startsWith(g.directory().toString() + "/");
+                    assertThat(cmdline(watchdog)).startsWith(g.directory() + "/.pgroup/");
                 }
                 assertThat(watchdogs).hasSize(n);
                 assertThat(launchers).as("forked by one launcher").hasSize(1);
@@ -255,6 +258,31 @@ class WatchdogLauncherTest {
         }
         assertThat(running(processes)).isEmpty();
         assertThat(leftovers.after(PROMISE)).isEmpty();
+    }
+
+    /** Requests to the launcher are lines of space-separated fields: a path's own spaces are escaped. */
+    @Test
+    void aGroupUnderADirWithSpacesAndPercentSignsStartsWithItsEnvironmentAndStops() throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("my %20 builds").resolve("base dir"));
+        Path definition = TestEngines.definition(
+                tmp,
+                """
+                [[process]]
+                name = "a"
+                command = ["/bin/sh", "-c", "echo \\"mark=$PGROUP_TEST_MARK\\"; exec sleep 1000"]
+                ready = { log = "^mark=" }
+                """);
+        try (PGroupEngine engine = TestEngines.engine(base, leftovers.environment());
+                Group group = engine.create(definition)) {
+            group.start(Duration.ofSeconds(20));
+
+            assertThat(group.directory().toString()).contains("my %20 builds/base dir/");
+            assertThat(cmdline(watchdogOf(group.directory()))).startsWith(group.directory() + "/.pgroup/");
+            assertThat(Files.readString(group.manifest().processes().get(0).logFile()))
+                    .contains("mark=" + leftovers.mark);
+            group.stop();
+            assertThat(leftovers.running()).isEmpty();
+        }
     }
 
     @Test

@@ -119,7 +119,11 @@ public final class OwnerWatchdog {
         }
         if (!answer.matches("\\d+ \\d+ [01]")) {
             release(groupDir);
-            String why = answer.startsWith("error ") ? ": " + answer.substring(6) : " (" + answer + ")";
+            String why = answer.startsWith("error ")
+                    ? ": " + answer.substring(6)
+                    : answer.startsWith("exit ")
+                            ? " (it exited, wait status " + answer.substring(5) + ")"
+                            : " (" + answer + ")";
             throw new IOException("the owner watchdog did not start runsvdir" + why + "; see " + log);
         }
         if (watchdog.isEmpty()) {
