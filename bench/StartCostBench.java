@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The fixed cost of a group start in a warm JVM: a group of 3 `sleep` processes (no ready check)
  * is created, started, stopped and terminated, `rounds` times after a warm-up. Prints one line:
- * label, then medians in ms of start, stop+terminate and the JVM's own CPU per lifecycle (user +
- * system, from the OS), which is where the spawn of a process per start shows. Meant to be run
+ * label, then medians in ms of start and stop+terminate, and the JVM's own CPU per lifecycle (user
+ * + system, from the OS, which counts in ticks: a mean over the rounds), which is where the spawn
+ * of a process per start shows. Meant to be run
  * alternately against another build by bench/start-cost.sh, which compares the lines.
  */
 public class StartCostBench {
@@ -27,7 +28,8 @@ public class StartCostBench {
         }
         Files.writeString(def.resolve("group.toml"), toml);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        List<Double> start = new ArrayList<>(), stop = new ArrayList<>(), cpu = new ArrayList<>();
+        List<Double> start = new ArrayList<>(), stop = new ArrayList<>();
+        long cpu = 0;
         try (PGroupEngine engine = PGroupEngine.builder()
                 .baseDir(work.resolve("groups"))
                 .database(work.resolve("pgroup.db"))
@@ -45,14 +47,14 @@ public class StartCostBench {
                 if (i >= 5) {
                     start.add((t1 - t0) / 1e6);
                     stop.add((t2 - t1) / 1e6);
-                    cpu.add((cpu1 - cpu0) / 1e6);
+                    cpu += cpu1 - cpu0;
                 }
             }
         }
         try (var files = Files.walk(work)) {
             files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        System.out.printf("%s %.2f %.2f %.2f%n", label, median(start), median(stop), median(cpu));
+        System.out.printf("%s %.2f %.2f %.2f%n", label, median(start), median(stop), cpu / 1e6 / rounds);
     }
 
     static double median(List<Double> v) {

@@ -23,7 +23,7 @@ for b in $(seq 1 "$batches"); do
         fi
     done
 done
-echo "median of batch medians, ms: start / stop+terminate / JVM CPU per lifecycle"
+echo "median of the batches, ms: start / stop+terminate / JVM CPU per lifecycle (mean of each batch)"
 for which in this other; do
     for col in 2 3 4; do
         awk -v w="$which" -v c="$col" '$1 == w { print $c }' "$lines" | sort -n |
