@@ -207,13 +207,24 @@ public class ScaleBench {
         long ready = System.nanoTime();
         double heapReady = heapMb();
         Snapshot snap = Snapshot.take();
-        // This JVM's children are the groups' watchdogs, each with runsvdir and the rest below it.
-        List<Long> roots = snap.childrenOf(ProcessHandle.current().pid());
+        // The groups' watchdogs, each with runsvdir and the rest below it, are the children of this
+        // JVM's watchdog launcher (or, before it, of this JVM). The launcher is the JVM's, not a
+        // group's: it stays, and its PSS is shared out over the groups.
+        List<Long> roots = new ArrayList<>();
+        List<Long> launchers = new ArrayList<>();
+        for (long child : snap.childrenOf(ProcessHandle.current().pid())) {
+            if (Snapshot.isWatchdogLauncher(child)) {
+                launchers.add(child);
+                roots.addAll(snap.childrenOf(child));
+            } else {
+                roots.add(child);
+            }
+        }
         if (roots.size() != n) {
             System.out.printf("  (pgroup: %d watchdogs for %d groups)%n", roots.size(), n);
         }
         Tree tree = snap.tree(roots);
-        double pss = tree.pssKb() / n;
+        double pss = (tree.pssKb() + new Tree(launchers, List.of()).pssKb()) / n;
         double heapRetained = (heapAfterGcMb() - heap0) * 1024 / n;
         holdFrom(ready);
         long stop = System.nanoTime();
@@ -697,6 +708,16 @@ final class Snapshot {
         return commands.size();
     }
 
+    /** pgroup's watchdog launcher (one per JVM), by its command line. */
+    static boolean isWatchdogLauncher(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .contains("watchdog-launcher.pl");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     List<Long> childrenOf(long pid) {
         return children.getOrDefault(pid, List.of());
     }
@@ -830,7 +851,19 @@ final class Cpu {
         }
         long[] self = fields(ProcessHandle.current().pid());
         long[] reaper = fields(REAPER);
-        return (self[0] + self[1] + self[2] + self[3] + reaper[2] + reaper[3]) / TICKS;
+        // A child that lives on (pgroup's watchdog launcher) has its own time and that of the
+        // children it reaped (the watchdogs), which reach this JVM's account only when it exits.
+        long live = ProcessHandle.current().children()
+                .mapToLong(c -> {
+                    try {
+                        long[] f = fields(c.pid());
+                        return f[0] + f[1] + f[2] + f[3];
+                    } catch (java.io.UncheckedIOException | StringIndexOutOfBoundsException e) {
+                        return 0; // exited meanwhile: its time is in this JVM's account now
+                    }
+                })
+                .sum();
+        return (self[0] + self[1] + self[2] + self[3] + reaper[2] + reaper[3] + live) / TICKS;
     }
 
     /** utime, stime, cutime, cstime: fields 14-17 of /proc/<pid>/stat. */

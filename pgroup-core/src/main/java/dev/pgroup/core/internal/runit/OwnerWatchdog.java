@@ -1,29 +1,27 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.internal.os.Spawning;
-import java.io.BufferedReader;
+import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.Processes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs every group's runsvdir under a small perl watchdog ({@code owner-watchdog.pl}), which
  *
  * <ul>
- *   <li>ties the group to the JVM that starts it: its stdin is a pipe from this JVM, which the
- *       kernel closes when the JVM dies, however it dies; the watchdog reads EOF and tears the
- *       group down. This works on Linux and macOS alike, unlike {@code PR_SET_PDEATHSIG}, which
- *       fires when the spawning <em>thread</em> exits. An owned group keeps the lease until it is
- *       stopped; a detached group (the CLI's) keeps it only until its start succeeded, so a start
- *       that fails or is killed -9 still takes down what it launched;
+ *   <li>ties the group to the JVM that starts it: its stdin is a pipe, the group's lease, whose
+ *       write end this JVM's {@link WatchdogLauncher} holds; the kernel closes it when the JVM
+ *       dies, however it dies (the launcher reads EOF and exits), or when the launcher itself is
+ *       killed; the watchdog reads EOF and tears the group down. This works on Linux and macOS
+ *       alike, unlike {@code PR_SET_PDEATHSIG}, which fires when the spawning <em>thread</em>
+ *       exits. An owned group keeps the lease until it is stopped; a detached group (the CLI's)
+ *       keeps it only until its start succeeded, so a start that fails or is killed -9 still takes
+ *       down what it launched;
  *   <li>on Linux is a child subreaper: a service's double-forked, {@code setsid} or otherwise
  *       orphaned children are re-parented to it, so stop finds them as its descendants and nothing
  *       escapes to init. Elsewhere process groups are the reach (see the script);
@@ -31,13 +29,18 @@ import java.util.concurrent.TimeUnit;
  *       costs a process.
  * </ul>
  *
- * <p>The pipe is the lease: the {@link Process} holding it is kept in a static map, strongly
- * reachable, until the group is stopped or detached; were it garbage collected, its stream would
- * be closed and the group torn down.
+ * <p>Each watchdog is forked by the launcher, which has the watchdog code compiled: a start costs a
+ * request line and a fork. The lease of each group this JVM owns is kept in a static map, strongly
+ * reachable with its launcher, until the group is stopped or detached.
+ *
+ * <p>A watchdog's pid file is checked as runsvdir's is ({@code Processes.findInGroup}: pid, start
+ * time, uid, and the group dir in its command line or working dir). A forked watchdog has the
+ * launcher's command line until it renames itself: it sets {@code $0} to {@code
+ * <group dir>/.pgroup/owner-watchdog} and works in the group dir, so the check is as strict as for
+ * a watchdog started per group, whose arguments named the group dir.
  */
 public final class OwnerWatchdog {
-    private static final String SCRIPT_RESOURCE = "owner-watchdog.pl";
-    private static final Map<Path, Process> OWNED = new ConcurrentHashMap<>();
+    private static final Map<Path, Lease> OWNED = new ConcurrentHashMap<>();
 
     /**
      * A watchdog that runs a group's runsvdir.
@@ -48,6 +51,17 @@ public final class OwnerWatchdog {
      *     the group is its descendant
      */
     public record Launched(ProcessHandle watchdog, long runsvdirPid, boolean subreaper) {}
+
+    /**
+     * This JVM's hold on a group: the launcher keeps the group's pipe under {@code id}.
+     *
+     * @param watchdog the watchdog, once it answered; null before
+     */
+    private record Lease(WatchdogLauncher launcher, long id, ProcessHandle watchdog) {
+        boolean holds() {
+            return launcher.isAlive() && watchdog != null && watchdog.isAlive();
+        }
+    }
 
     private OwnerWatchdog() {}
 
@@ -63,154 +77,115 @@ public final class OwnerWatchdog {
     public static Launched launch(
             Path runsvdir, GroupLayout layout, Map<String, String> environment, PassedSockets sockets, Path log)
             throws IOException {
-        Path script = layout.stateDir().resolve(SCRIPT_RESOURCE);
-        writeScript(script);
-        List<String> command = new java.util.ArrayList<>(List.of(
-                "perl",
-                script.toString(),
-                runsvdir.toString(),
-                layout.directory().toString(),
-                System.getProperty("os.arch", "")));
-        command.addAll(sockets.watchdogArguments());
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(layout.directory().toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().clear();
-        pb.environment().putAll(environment);
-        Process watchdog = Spawning.start(pb);
-        OWNED.put(layout.directory(), watchdog);
-        String line;
-        try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(watchdog.getInputStream(), StandardCharsets.US_ASCII));
-            line = out.readLine();
-        } catch (IOException e) {
-            release(layout.directory());
-            throw e;
+        Path groupDir = layout.directory();
+        WatchdogLauncher launcher;
+        long id;
+        String answer;
+        for (int attempt = 1; ; attempt++) {
+            launcher = WatchdogLauncher.get();
+            id = WatchdogLauncher.nextId();
+            OWNED.put(groupDir, new Lease(launcher, id, null));
+            try {
+                answer = launcher.start(id, environment, runsvdir, groupDir, log, sockets.watchdogArguments());
+                break;
+            } catch (WatchdogLauncher.NotSent e) {
+                // The launcher had died (killed) before this start: once more with a new one.
+                release(groupDir);
+                if (attempt == 2) {
+                    throw e;
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                release(groupDir);
+                throw e;
+            }
         }
-        if (line != null && line.startsWith("listen ")) {
-            // "listen <index> <message>": socket <index> could not be bound, and the watchdog exited.
-            release(layout.directory());
-            String[] parts = line.split(" ", 3);
+        String[] parts = answer.split(" ", 4);
+        Optional<ProcessHandle> watchdog = Optional.empty();
+        if (parts[0].matches("\\d{1,18}")) {
+            // The watchdog answered: release, from here on, waits until it is gone.
+            watchdog = ProcessHandle.of(Long.parseLong(parts[0]));
+            OWNED.put(groupDir, new Lease(launcher, id, watchdog.orElse(null)));
+        }
+        if (parts.length >= 3 && parts[1].equals("listen")) {
+            // "PID listen <index> <message>": socket <index> could not be bound, and the watchdog exited.
+            release(groupDir);
             PassedSockets.Socket socket;
             try {
-                socket = sockets.sockets().get(Integer.parseInt(parts[1]));
+                socket = sockets.sockets().get(Integer.parseInt(parts[2]));
             } catch (RuntimeException e) {
-                throw new IOException("the owner watchdog could not bind a socket (" + line + "); see " + log, e);
+                throw new IOException("the owner watchdog could not bind a socket (" + answer + "); see " + log, e);
             }
-            throw new PassedSockets.BindFailure(socket, parts.length > 2 ? parts[2] : line);
+            throw new PassedSockets.BindFailure(socket, parts.length > 3 ? parts[3] : answer);
         }
-        if (line == null || !line.matches("\\d+ [01]")) {
-            release(layout.directory());
-            throw new IOException("the owner watchdog did not start runsvdir; see " + log);
+        if (!answer.matches("\\d+ \\d+ [01]")) {
+            release(groupDir);
+            String why = answer.startsWith("error ")
+                    ? ": " + answer.substring(6)
+                    : answer.startsWith("exit ")
+                            ? " (it exited, wait status " + answer.substring(5) + ")"
+                            : " (" + answer + ")";
+            throw new IOException("the owner watchdog did not start runsvdir" + why + "; see " + log);
         }
-        String[] parts = line.split(" ");
-        return new Launched(watchdog.toHandle(), Long.parseLong(parts[0]), parts[1].equals("1"));
+        if (watchdog.isEmpty()) {
+            release(groupDir);
+            throw new IOException("the owner watchdog exited at once; see " + log);
+        }
+        return new Launched(watchdog.get(), Long.parseLong(parts[1]), parts[2].equals("1"));
     }
-
-    /**
-     * Writes the script unless it is there already (a restart). perl reads it; nothing execs it, so
-     * unlike a run script it cannot make a concurrent exec fail with "text busy", and needs neither
-     * {@link Spawning}'s lock, which every spawn of the JVM shares, nor the executable bit.
-     */
-    private static void writeScript(Path script) throws IOException {
-        byte[] text = scriptText();
-        try {
-            if (java.util.Arrays.equals(Files.readAllBytes(script), text)) {
-                return;
-            }
-        } catch (IOException e) {
-            // Not written yet.
-        }
-        Files.write(script, text);
-    }
-
-    private static byte[] scriptText() throws IOException {
-        byte[] text = scriptText;
-        if (text == null) {
-            try (InputStream in = OwnerWatchdog.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-                if (in == null) {
-                    throw new IOException("resource " + SCRIPT_RESOURCE + " is missing from pgroup-core");
-                }
-                text = in.readAllBytes();
-            }
-            scriptText = text;
-        }
-        return text;
-    }
-
-    private static volatile byte[] scriptText;
 
     /** Whether this JVM owns the running group in {@code groupDir}. */
     public static boolean owns(Path groupDir) {
-        Process p = OWNED.get(groupDir);
-        return p != null && p.isAlive();
+        Lease lease = OWNED.get(groupDir);
+        return lease != null && lease.holds();
     }
 
     /** Asks the watchdog to send HUP to runsvdir; false if this JVM has no watchdog for the group. */
     public static boolean hup(Path groupDir) {
-        return send(groupDir, "hup\n");
+        Lease lease = OWNED.get(groupDir);
+        return lease != null && lease.holds() && lease.launcher().hup(lease.id());
     }
 
     /**
      * Ends this JVM's lease without stopping the group: the watchdog goes on supervising runsvdir
-     * and reaping orphans, and ignores the pipe's EOF. False when the message could not be sent.
+     * and reaping orphans, and ignores the pipe's EOF. False when the message could not be passed on.
      */
     public static boolean detach(Path groupDir) {
-        if (!send(groupDir, "detach\n")) {
+        Lease lease = OWNED.get(groupDir);
+        if (lease == null || !lease.holds() || !lease.launcher().detach(lease.id())) {
             return false;
         }
-        Process p = OWNED.remove(groupDir);
-        try {
-            p.getOutputStream().close();
-        } catch (IOException ignored) {
-            // The line is written and flushed; the watchdog has it.
-        }
+        OWNED.remove(groupDir);
         return true;
     }
 
-    private static boolean send(Path groupDir, String line) {
-        Process p = OWNED.get(groupDir);
-        if (p == null || !p.isAlive()) {
-            return false;
-        }
-        try {
-            OutputStream in = p.getOutputStream();
-            in.write(line.getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /**
-     * Ends the lease: closes the pipe and reaps the watchdog. After a stop it has already exited or
-     * is about to; otherwise EOF makes it tear down whatever of the group still runs (a start that
-     * failed halfway relies on that).
+     * Ends the lease: the launcher closes the pipe, and this waits for the watchdog to be gone.
+     * After a stop it has already exited or is about to; otherwise EOF makes it tear down whatever
+     * of the group still runs (a start that failed halfway relies on that).
      */
     public static void release(Path groupDir) {
-        Process p = OWNED.remove(groupDir);
-        if (p == null) {
+        Lease lease = OWNED.remove(groupDir);
+        if (lease == null) {
             return;
         }
-        try {
-            p.getOutputStream().close();
-        } catch (IOException ignored) {
-            // Already closed: the watchdog has exited.
+        lease.launcher().release(lease.id());
+        ProcessHandle watchdog = lease.watchdog();
+        if (watchdog == null) {
+            return; // it never answered: it failed, or its launcher died and with it the lease
         }
-        try {
-            // The teardown TERMs, waits up to 2 s and KILLs; give it that and a margin.
-            if (!p.waitFor(6, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // The teardown TERMs, waits up to 2 s and KILLs; give it that and a margin.
+        if (!Deadline.in(Duration.ofSeconds(6)).await(() -> !Processes.isRunning(watchdog), Duration.ofMillis(10))) {
+            watchdog.destroyForcibly();
         }
     }
 
     /** Groups this JVM owns; for tests. */
     static List<Path> owned() {
         return List.copyOf(OWNED.keySet());
+    }
+
+    /** The pid of this JVM's watchdog launcher, started if need be; for tests. */
+    static long launcherPid() throws IOException {
+        return WatchdogLauncher.get().pid();
     }
 }

@@ -1,5 +1,9 @@
 # pgroup watchdog. Usage: perl owner-watchdog.pl RUNSVDIR GROUP_DIR ARCH [PORT:PROCESS:NAME]...
 #
+# The engine does not run this file per group: watchdog-launcher.pl loads it once per JVM and
+# forks one watchdog per group from it, which calls watchdog() below with its replies tagged for
+# the launcher's shared answer pipe. Run on its own (as above), it is one group's watchdog.
+#
 # Binds 127.0.0.1:PORT for each PORT:PROCESS:NAME (socket passing), runs `RUNSVDIR -P GROUP_DIR` as
 # its child with those listening sockets on fds 3, 4, ..., and prints "<runsvdir pid> <subreaper
 # 1|0>". runsvdir and runsv close none of the fds they inherit, so every run script has the
@@ -29,70 +33,82 @@ use strict;
 # instead of $Config{archname}. WNOHANG is 1 on Linux and macOS.
 sub WNOHANG () { 1 }
 
-my ($runsvdir, $dir, $arch_name, @listen) = @ARGV;
-$arch_name = '' unless defined $arch_name;
-$| = 1;
+# One group's state; file-wide, since the subs below share it.
+our ($runsvdir, $dir, $arch_name, $reply, $subreaper, $child);
+our ($runsvdir_exited, $detached, $teardown, $stdin_open) = (0, 0, 0, 1);
 
-# A process group of its own: Ctrl-C or a hang-up aimed at the owner's terminal is the owner's
-# business (it stops the group, or its death closes the pipe), and a detached group survives the
-# shell that started it.
-setpgrp(0, 0);
-my $subreaper = become_subreaper();
-my @sockets = listen_all(@listen);
+# Run as a script: one watchdog, answering on stdout. The launcher sets $main::pgroup_launcher
+# before it loads this file, and calls watchdog() in each child it forks.
+watchdog(sub { print "$_[0]\n" }, @ARGV) unless $main::pgroup_launcher;
 
-my $child = fork();
-die "pgroup watchdog: fork: $!\n" unless defined $child;
-if ($child == 0) {
+# The watchdog of one group; never returns. REPLY writes one line to the owner (the launcher's
+# version tags it with the request and the watchdog's pid).
+sub watchdog {
+    my @listen;
+    ($reply, $runsvdir, $dir, $arch_name, @listen) = @_;
+    $arch_name = '' unless defined $arch_name;
+    $| = 1;
+
+    # A process group of its own: Ctrl-C or a hang-up aimed at the owner's terminal is the owner's
+    # business (it stops the group, or its death closes the pipe), and a detached group survives the
+    # shell that started it.
     setpgrp(0, 0);
-    place_sockets(@sockets);
-    # The JVM blocks SIGQUIT in its threads, and a child inherits the mask through every exec:
-    # services would never see QUIT (nginx's and gunicorn's graceful stop). Start them clean.
-    clear_signal_mask();
-    $SIG{$_} = 'DEFAULT' for qw(PIPE XFSZ QUIT INT HUP TERM);
-    open(STDIN, '<', '/dev/null');
-    open(STDOUT, '>&', \*STDERR);    # never write into the owner's pipe
-    exec($runsvdir, '-P', $dir) or do { print STDERR "pgroup watchdog: cannot exec $runsvdir: $!\n"; exit 111 };
+    $subreaper = become_subreaper();
+    my @sockets = listen_all(@listen);
+
+    $child = fork();
+    die "pgroup watchdog: fork: $!\n" unless defined $child;
+    if ($child == 0) {
+        setpgrp(0, 0);
+        place_sockets(@sockets);
+        # The JVM blocks SIGQUIT in its threads, and a child inherits the mask through every exec:
+        # services would never see QUIT (nginx's and gunicorn's graceful stop). Start them clean.
+        clear_signal_mask();
+        $SIG{$_} = 'DEFAULT' for qw(PIPE XFSZ QUIT INT HUP TERM);
+        open(STDIN, '<', '/dev/null');
+        open(STDOUT, '>&', \*STDERR);    # never write into the owner's pipe
+        exec($runsvdir, '-P', $dir) or do { print STDERR "pgroup watchdog: cannot exec $runsvdir: $!\n"; exit 111 };
+    }
+    # runsvdir holds the sockets now, and every runsv and service after it; the group's stop closes them.
+    close($_) for @sockets;
+    $reply->("$child $subreaper");
+    open(STDOUT, '>&', \*STDERR);        # the owner reads one line; a detached owner reads nothing more
+
+    $SIG{CHLD} = sub { };     # interrupts select, so exits are seen at once
+    $SIG{HUP} = 'IGNORE';
+    $SIG{INT} = 'IGNORE';     # the owner decides
+    $SIG{PIPE} = 'IGNORE';
+    $SIG{TERM} = sub { $teardown = 1 };
+
+    while (!$teardown) {
+        my $children_left = reap();
+        exit 0 if $runsvdir_exited && !$children_left;
+        # After runsvdir is gone only a stop is finishing: look often, so the stopper's wait is short.
+        my $timeout = $runsvdir_exited ? 0.01 : 0.5;
+        if (!$stdin_open) {
+            select(undef, undef, undef, $timeout);
+            next;
+        }
+        my $rin = '';
+        vec($rin, fileno(STDIN), 1) = 1;
+        my $ready = select(my $rout = $rin, undef, undef, $timeout);
+        next if $ready <= 0;    # timeout or EINTR (SIGCHLD, TERM)
+        my $got = sysread(STDIN, my $buf, 256);
+        if (!defined($got) || $got == 0) {
+            last unless $detached;    # the owner is gone, or its start failed
+            $stdin_open = 0;
+            next;
+        }
+        foreach my $line (split(/\n/, $buf)) {
+            kill('HUP', $child) if $line eq 'hup' && !$runsvdir_exited;
+            $detached = 1 if $line eq 'detach';
+        }
+    }
+
+    # The owner died, its start failed, or someone sent TERM: stop everything of the group.
+    teardown();
+    exit 0;
 }
-# runsvdir holds the sockets now, and every runsv and service after it; the group's stop closes them.
-close($_) for @sockets;
-print "$child $subreaper\n";
-open(STDOUT, '>&', \*STDERR);        # the owner reads one line; a detached owner reads nothing more
-
-my ($runsvdir_exited, $detached, $teardown, $stdin_open) = (0, 0, 0, 1);
-$SIG{CHLD} = sub { };     # interrupts select, so exits are seen at once
-$SIG{HUP} = 'IGNORE';
-$SIG{INT} = 'IGNORE';     # the owner decides
-$SIG{PIPE} = 'IGNORE';
-$SIG{TERM} = sub { $teardown = 1 };
-
-while (!$teardown) {
-    my $children_left = reap();
-    exit 0 if $runsvdir_exited && !$children_left;
-    # After runsvdir is gone only a stop is finishing: look often, so the stopper's wait is short.
-    my $timeout = $runsvdir_exited ? 0.01 : 0.5;
-    if (!$stdin_open) {
-        select(undef, undef, undef, $timeout);
-        next;
-    }
-    my $rin = '';
-    vec($rin, fileno(STDIN), 1) = 1;
-    my $ready = select(my $rout = $rin, undef, undef, $timeout);
-    next if $ready <= 0;    # timeout or EINTR (SIGCHLD, TERM)
-    my $got = sysread(STDIN, my $buf, 256);
-    if (!defined($got) || $got == 0) {
-        last unless $detached;    # the owner is gone, or its start failed
-        $stdin_open = 0;
-        next;
-    }
-    foreach my $line (split(/\n/, $buf)) {
-        kill('HUP', $child) if $line eq 'hup' && !$runsvdir_exited;
-        $detached = 1 if $line eq 'detach';
-    }
-}
-
-# The owner died, its start failed, or someone sent TERM: stop everything of the group.
-teardown();
-exit 0;
 
 # Reaps every child that exited (orphans too, as a subreaper); returns whether any child is left.
 sub reap {
@@ -202,7 +218,7 @@ sub listen_all {
 sub listen_failed {
     my ($index, $message) = @_;
     print STDERR "pgroup: $message\n";
-    print "listen $index $message\n";
+    $reply->("listen $index $message");
     exit 111;
 }
 
