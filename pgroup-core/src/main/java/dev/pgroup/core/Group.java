@@ -196,11 +196,16 @@ public final class Group implements AutoCloseable {
     }
 
     private void stopProcesses() {
-        Map<String, Duration> timeouts = new LinkedHashMap<>();
-        settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
-        if (supervisor.stop(timeouts)) {
+        if (stopSupervised()) {
             registry.runsvdir(id, 0);
         }
+    }
+
+    /** Stops the processes without touching the registry; returns whether anything ran. */
+    private boolean stopSupervised() {
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
+        return supervisor.stop(timeouts);
     }
 
     /**
@@ -214,7 +219,9 @@ public final class Group implements AutoCloseable {
         PGroupException failure = null;
         if (Files.isDirectory(layout.directory())) {
             try {
-                stopProcesses();
+                // The registry row goes below: clearing its runsvdir first would be a second
+                // database transaction for nothing.
+                stopSupervised();
             } catch (RuntimeException e) {
                 failure = new PGroupException("cannot stop group " + id + " cleanly: " + e.getMessage(), e);
             }

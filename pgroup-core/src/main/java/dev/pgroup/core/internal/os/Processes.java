@@ -176,7 +176,7 @@ public final class Processes {
      * readlink of {@code /proc/PID/exe}, without the stat, command line and user name that {@code
      * info()} reads along with it.
      */
-    static Optional<String> command(ProcessHandle h) {
+    public static Optional<String> command(ProcessHandle h) {
         if (PROC) {
             try {
                 return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "exe"))
