@@ -53,6 +53,8 @@ public final class Group implements AutoCloseable {
     /**
      * @param registry where start records the runsvdir and terminate forgets the group
      * @param environment the environment runsvdir and the processes inherit
+     * @param settings the runtime settings as create wrote them, or null to read them when needed
+     * @param manifest the manifest as just written or read, or null to read it when needed
      */
     Group(
             GroupRegistry registry,
@@ -61,8 +63,12 @@ public final class Group implements AutoCloseable {
             String name,
             GroupLayout layout,
             Runit runit,
-            boolean detached) {
+            boolean detached,
+            RuntimeSettings settings,
+            Manifest manifest) {
         this.registry = registry;
+        this.settings = settings;
+        this.known = manifest;
         this.detached = detached;
         this.id = id;
         this.name = name;
@@ -176,7 +182,8 @@ public final class Group implements AutoCloseable {
         RuntimeSettings s = settings();
         Deadline deadline = Deadline.in(timeout);
         try (StartLock ignored = StartLock.acquire(layout, id, deadline)) {
-            known = new GroupStart(id, layout, supervisor, registry, detached, this::stopProcesses).run(s, deadline);
+            known = new GroupStart(id, layout, supervisor, registry, detached, this::stopProcesses)
+                    .run(s, known(), deadline);
         }
     }
 
