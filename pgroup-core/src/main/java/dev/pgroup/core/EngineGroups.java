@@ -36,7 +36,15 @@ final class EngineGroups {
                         options.projectDir(), options.projectBuildDir(), options.projectArtifact()),
                 definitionDirGone);
         return new Group(
-                creation.registry(), creation.environment(), c.id(), c.name(), c.layout(), c.runit(), c.detached());
+                creation.registry(),
+                creation.environment(),
+                c.id(),
+                c.name(),
+                c.layout(),
+                c.runit(),
+                c.detached(),
+                c.settings(),
+                c.manifest());
     }
 
     /** A group found by id in the registry, or else in the base dir. */
@@ -54,6 +62,8 @@ final class EngineGroups {
                 m.groupName(),
                 found.layout(),
                 Runit.locate(creation.environment()),
-                Files.exists(found.layout().detachedMarker()));
+                Files.exists(found.layout().detachedMarker()),
+                null,
+                m);
     }
 }

@@ -54,6 +54,8 @@ public final class Group implements AutoCloseable {
     /**
      * @param registry where start records the runsvdir and terminate forgets the group
      * @param environment the environment runsvdir and the processes inherit
+     * @param settings the runtime settings as create wrote them, or null to read them when needed
+     * @param manifest the manifest as just written or read, or null to read it when needed
      */
     Group(
             GroupRegistry registry,
@@ -62,8 +64,12 @@ public final class Group implements AutoCloseable {
             String name,
             GroupLayout layout,
             Runit runit,
-            boolean detached) {
+            boolean detached,
+            RuntimeSettings settings,
+            Manifest manifest) {
         this.registry = registry;
+        this.settings = settings;
+        this.known = manifest;
         this.detached = detached;
         this.id = id;
         this.name = name;
@@ -177,7 +183,8 @@ public final class Group implements AutoCloseable {
         RuntimeSettings s = settings();
         Deadline deadline = Deadline.in(timeout);
         try (StartLock ignored = StartLock.acquire(layout, id, deadline)) {
-            known = new GroupStart(id, layout, supervisor, registry, detached, this::stopProcesses).run(s, deadline);
+            known = new GroupStart(id, layout, supervisor, registry, detached, this::stopProcesses)
+                    .run(s, known(), deadline);
         }
     }
 
@@ -197,15 +204,20 @@ public final class Group implements AutoCloseable {
     }
 
     private void stopProcesses() {
+        if (stopSupervised()) {
+            registry.runsvdir(id, 0);
+        }
+    }
+
+    /** Stops the processes without touching the registry; returns whether anything ran. */
+    private boolean stopSupervised() {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         settings().processes().forEach(p -> timeouts.put(p.name(), p.stopTimeout()));
         // Held when free, never waited for: a prune beside this stop then does not take the group,
         // whose runsvdir is gone first, for one whose runsvdir died, and stop it as well.
         Optional<StartLock> lock = StartLock.tryAcquire(layout);
         try {
-            if (supervisor.stop(timeouts)) {
-                registry.runsvdir(id, 0);
-            }
+            return supervisor.stop(timeouts);
         } finally {
             lock.ifPresent(StartLock::close);
         }
@@ -224,7 +236,9 @@ public final class Group implements AutoCloseable {
         PGroupException failure = null;
         if (Files.isDirectory(layout.directory())) {
             try {
-                stopProcesses();
+                // The registry row goes below: clearing its runsvdir first would be a second
+                // database transaction for nothing.
+                stopSupervised();
             } catch (RuntimeException e) {
                 failure = new PGroupException("cannot stop group " + id + " cleanly: " + e.getMessage(), e);
                 // Unreadable settings, say: runit's pid files and the registry's runsvdir still

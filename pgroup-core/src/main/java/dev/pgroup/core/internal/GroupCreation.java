@@ -50,7 +50,20 @@ public record GroupCreation(
         GroupRegistry registry) {
 
     /** What a finished create made, for the engine to open as a {@code Group}. */
-    public record Created(String id, String name, GroupLayout layout, Runit runit, boolean detached) {}
+    /**
+     * A created group.
+     *
+     * @param settings the runtime settings as written, and {@code manifest} the manifest as written:
+     *     the group's handle starts from these instead of reading back the files just written
+     */
+    public record Created(
+            String id,
+            String name,
+            GroupLayout layout,
+            Runit runit,
+            boolean detached,
+            RuntimeSettings settings,
+            Manifest manifest) {}
 
     /**
      * Creates the group of {@code definitionDir/group.toml}. The definition is parsed before runit
@@ -163,12 +176,14 @@ public record GroupCreation(
                 users.openProcessDir(p, plan.serviceDir(), plan.workdir());
             }
             ContainerRemoval.writeScript(layout, id, plans);
-            RuntimeSettings.of(plans).write(layout.runtimeSettings());
+            RuntimeSettings settings = RuntimeSettings.of(plans);
+            settings.write(layout.runtimeSettings());
             sockets.write(layout.passedSockets());
-            manifest(id, definition.name(), layout, plans).write(layout.manifest());
+            Manifest manifest = manifest(id, definition.name(), layout, plans);
+            manifest.write(layout.manifest());
             ticket.commit();
             registry.finish(id, owner);
-            return new Created(id, definition.name(), layout, runit, detached);
+            return new Created(id, definition.name(), layout, runit, detached, settings, manifest);
         } catch (IOException | UncheckedIOException e) {
             // UncheckedIOException: the runtime's manifest writer. A full disk says so.
             String problem = e instanceof UncheckedIOException u && u.getCause() != null

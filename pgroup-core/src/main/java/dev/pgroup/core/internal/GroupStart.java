@@ -39,11 +39,14 @@ public record GroupStart(
     /**
      * Starts the processes of {@code settings} within {@code deadline}.
      *
+     * @param manifest the group's manifest as last written or read: its names, dirs, ports and log
+     *     files never change after create, and every pid in it is replaced, so it is not read again
+     *     from the file
      * @return the manifest as written, with each process's pid
      * @throws StartException when a process exits or is not ready in time; the group is stopped
      * @throws PGroupException when runit cannot be launched or the manifest cannot be written
      */
-    public Manifest run(RuntimeSettings settings, Deadline deadline) {
+    public Manifest run(RuntimeSettings settings, Manifest manifest, Deadline deadline) {
         Map<String, Long> logOffsets = new LinkedHashMap<>();
         for (String p : settings.names()) {
             logOffsets.put(p, sizeOf(layout.logFile(p)));
@@ -63,7 +66,7 @@ public record GroupStart(
             // After the wait, not before: the registry is for list and prune, which read the pid file
             // too, and a database write is a millisecond or more of a start that may take twenty.
             registry.runsvdir(id, runsvdir.pid());
-            Manifest m = Manifest.read(layout.manifest());
+            Manifest m = manifest;
             List<Manifest.ProcessInfo> processes = new ArrayList<>();
             m.processes().forEach(p -> processes.add(p.withPid(pids.getOrDefault(p.name(), 0L))));
             Manifest started =

@@ -31,10 +31,10 @@ public final class ProcessActivity {
         }
         Path dir = Path.of("/proc", Long.toString(pid));
         try {
-            if (isRunScript(Files.readAllBytes(dir.resolve("cmdline")))) {
+            if (isRunScript(ProcStat.readSmallBytes(dir.resolve("cmdline")))) {
                 return Optional.of(false);
             }
-            String stat = Files.readString(dir.resolve("stat"), StandardCharsets.US_ASCII);
+            String stat = ProcStat.readSmall(dir.resolve("stat"));
             int close = stat.lastIndexOf(')');
             // S: interruptible sleep, the state of a process blocked in accept, poll, nanosleep, read.
             if (close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'S') {
@@ -59,7 +59,7 @@ public final class ProcessActivity {
         }
         Path dir = Path.of("/proc", Long.toString(pid));
         try {
-            String schedstat = Files.readString(dir.resolve("schedstat"), StandardCharsets.US_ASCII);
+            String schedstat = ProcStat.readSmall(dir.resolve("schedstat"));
             return OptionalLong.of(Long.parseLong(schedstat.strip().split("\\s+")[0]));
         } catch (IOException | RuntimeException e) {
             // A kernel without schedstat: fall back to utime + stime.
@@ -83,7 +83,7 @@ public final class ProcessActivity {
 
     private static String readOrEmpty(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+            return ProcStat.readSmall(file).strip();
         } catch (IOException e) {
             return "";
         }

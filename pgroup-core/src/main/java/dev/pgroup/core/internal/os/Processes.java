@@ -15,6 +15,8 @@ import java.util.Set;
 public final class Processes {
     private static final boolean PROC = Files.isDirectory(Path.of("/proc/self"));
     private static final Optional<String> USER = ProcessHandle.current().info().user();
+    /** This JVM's uid, as the owner of {@code /proc/self}: read once, it cannot change. */
+    private static final Optional<Object> SELF_UID = selfUid();
 
     private Processes() {}
 
@@ -30,7 +32,21 @@ public final class Processes {
         return !PROC || !isZombie(h.pid());
     }
 
+    /**
+     * True while a process with this pid runs (not a zombie), whatever its start time: on Linux one
+     * read of {@code /proc/PID/stat}, where {@link #find} with a start of 0 makes two.
+     */
+    public static boolean isRunning(long pid) {
+        if (ProcStat.AVAILABLE) {
+            return ProcStat.read(pid).filter(s -> !s.isZombie()).isPresent();
+        }
+        return find(pid, 0).isPresent();
+    }
+
     static boolean isZombie(long pid) {
+        if (ProcStat.AVAILABLE) {
+            return ProcStat.read(pid).map(ProcStat::isZombie).orElse(true); // gone: not running either
+        }
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');
@@ -45,6 +61,9 @@ public final class Processes {
         if (pid <= 0) {
             return Optional.empty();
         }
+        if (ProcStat.AVAILABLE) {
+            return findLinux(pid, startMillis).map(Found::handle);
+        }
         return ProcessHandle.of(pid)
                 .filter(Processes::isRunning)
                 .filter(h -> startMillis == 0
@@ -52,6 +71,26 @@ public final class Processes {
                                 .startInstant()
                                 .map(i -> Math.abs(i.toEpochMilli() - startMillis) < 2000)
                                 .orElse(true));
+    }
+
+    /** A process found on Linux, with the one stat read its checks used. */
+    private record Found(ProcessHandle handle, ProcStat stat) {}
+
+    /**
+     * Two reads of {@code /proc/PID/stat} (the handle's, then the state, parent and start time at
+     * once) instead of the five of {@code isAlive}, the zombie check and {@code info()}. The handle
+     * comes first: should the pid be reused in between, the handle is of the earlier process, now
+     * gone, and every signal sent through it is refused by the JDK's own start-time check.
+     */
+    private static Optional<Found> findLinux(long pid, long startMillis) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        return ProcStat.read(pid)
+                .filter(s -> !s.isZombie())
+                .filter(s -> startMillis == 0 || Math.abs(s.startMillis() - startMillis) < 2000)
+                .map(s -> new Found(h.get(), s));
     }
 
     /**
@@ -79,12 +118,24 @@ public final class Processes {
      *     #findInGroup}: a runsv whose own cwd cannot be read (macOS) is the group's when its
      *     parent is one of them
      */
-    public static Optional<ProcessHandle> findSupervised(long pid, long startMillis, Path groupDir, Set<Long> roots) {
+    public static Optional<WatchedProcess> findSupervised(long pid, long startMillis, Path groupDir, Set<Long> roots) {
         Path dir = groupDir.toAbsolutePath().normalize();
+        if (ProcStat.AVAILABLE) {
+            // The parent's pid is in the stat already read, and the stat is kept for the watch: a
+            // stop looks at the process with one read each time from here on.
+            return findLinux(pid, startMillis)
+                    .filter(f -> isOwnedByThisUser(f.handle()))
+                    .filter(f -> belongsTo(f.handle(), dir)
+                            || ProcessHandle.of(f.stat().parent())
+                                    .filter(p -> isGroupRunsv(p, dir, roots))
+                                    .isPresent())
+                    .map(f -> WatchedProcess.verified(f.handle(), f.stat()));
+        }
         return find(pid, startMillis)
                 .filter(Processes::isOwnedByThisUser)
                 .filter(h -> belongsTo(h, dir)
-                        || h.parent().filter(p -> isGroupRunsv(p, dir, roots)).isPresent());
+                        || h.parent().filter(p -> isGroupRunsv(p, dir, roots)).isPresent())
+                .map(WatchedProcess::of);
     }
 
     /**
@@ -93,15 +144,48 @@ public final class Processes {
      * or watchdog.
      */
     public static boolean isGroupRunsv(ProcessHandle h, Path groupDir, Set<Long> roots) {
-        boolean runsv = h.info()
-                .command()
-                .map(c -> c.equals("runsv") || c.endsWith("/runsv"))
-                .orElse(false);
-        return runsv
-                && isRunning(h)
-                && isOwnedByThisUser(h)
-                && (belongsTo(h, groupDir.toAbsolutePath().normalize())
+        return groupRunsv(h, groupDir, roots).isPresent();
+    }
+
+    /** {@code h}, watched, if it is a runsv of the group ({@link #isGroupRunsv}). */
+    public static Optional<WatchedProcess> groupRunsv(ProcessHandle h, Path groupDir, Set<Long> roots) {
+        boolean runsv =
+                command(h).map(c -> c.equals("runsv") || c.endsWith("/runsv")).orElse(false);
+        if (!runsv || !isOwnedByThisUser(h)) {
+            return Optional.empty();
+        }
+        Path dir = groupDir.toAbsolutePath().normalize();
+        if (ProcStat.AVAILABLE) {
+            // One stat read for the zombie check and the parent, then the handle's own start-time
+            // check (isAlive), which makes sure the stat read before it is of this process.
+            Optional<ProcStat> s = ProcStat.read(h.pid());
+            boolean ours = s.isPresent()
+                    && !s.get().isZombie()
+                    && h.isAlive()
+                    && (belongsTo(h, dir) || roots.contains(s.get().parent()));
+            return ours ? Optional.of(WatchedProcess.verified(h, s.get())) : Optional.empty();
+        }
+        boolean ours = isRunning(h)
+                && (belongsTo(h, dir)
                         || h.parent().map(p -> roots.contains(p.pid())).orElse(false));
+        return ours ? Optional.of(WatchedProcess.of(h)) : Optional.empty();
+    }
+
+    /**
+     * The executable's path, as {@link ProcessHandle.Info#command()} gives it: on Linux one
+     * readlink of {@code /proc/PID/exe}, without the stat, command line and user name that {@code
+     * info()} reads along with it.
+     */
+    public static Optional<String> command(ProcessHandle h) {
+        if (PROC) {
+            try {
+                return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "exe"))
+                        .toString());
+            } catch (IOException | UnsupportedOperationException e) {
+                return Optional.empty();
+            }
+        }
+        return h.info().command();
     }
 
     /** Same user as this JVM; a process whose user cannot be read is not ours to signal. */
@@ -110,7 +194,7 @@ public final class Processes {
             try {
                 // The real owner of /proc/PID is the process's effective uid; no name lookup needed.
                 return Files.getAttribute(Path.of("/proc", Long.toString(h.pid())), "unix:uid")
-                        .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+                        .equals(SELF_UID.orElseThrow(() -> new IOException("no uid of /proc/self")));
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 // Fall through to the portable check.
             }
@@ -142,7 +226,7 @@ public final class Processes {
     static List<String> arguments(ProcessHandle h) {
         if (PROC) {
             try {
-                byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+                byte[] raw = ProcStat.readSmallBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
                 String all = new String(raw, StandardCharsets.UTF_8);
                 return List.of(all.split("\0"));
             } catch (IOException e) {
@@ -159,7 +243,24 @@ public final class Processes {
         return out;
     }
 
+    /** The start time in epoch millis, 0 when unknown: on Linux one stat read, not {@code info()}. */
     public static long startMillis(ProcessHandle h) {
+        if (ProcStat.AVAILABLE) {
+            // Read the stat, then check the handle is still that process (its own start-time check).
+            Optional<ProcStat> s = ProcStat.read(h.pid());
+            return s.isPresent() && h.isAlive() ? s.get().startMillis() : 0L;
+        }
         return h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    }
+
+    private static Optional<Object> selfUid() {
+        if (!PROC) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.ProcessTree;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.Signals;
+import dev.pgroup.core.internal.os.WatchedProcess;
 import dev.pgroup.core.internal.runit.Supervisor.Watchdog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,18 +72,20 @@ final class GroupStop {
         Set<Long> roots = new HashSet<>();
         watchdog.ifPresent(w -> roots.add(w.handle().pid()));
         runsvdir.ifPresent(r -> roots.add(r.pid()));
-        Map<String, ProcessHandle> services = new LinkedHashMap<>();
-        Map<String, ProcessHandle> loggers = new LinkedHashMap<>();
+        Map<String, WatchedProcess> services = new LinkedHashMap<>();
+        Map<String, WatchedProcess> loggers = new LinkedHashMap<>();
         for (String p : stopTimeouts.keySet()) {
             supervised(layout.serviceDir(p), roots).ifPresent(h -> services.put(p, h));
             supervised(layout.serviceDir(p).resolve("log"), roots).ifPresent(h -> loggers.put(p, h));
         }
         // Each runsv is the parent of its service and its svlogd (a group whose runsvdir was
         // SIGKILLed still has them). One that has neither running exits on runsvdir's TERM.
-        Set<ProcessHandle> supervisors = new LinkedHashSet<>();
-        for (ProcessHandle h : concat(services.values(), loggers.values())) {
+        Set<WatchedProcess> supervisors = new LinkedHashSet<>();
+        Set<Long> parents = new LinkedHashSet<>();
+        for (WatchedProcess h : concat(services.values(), loggers.values())) {
             h.parent()
-                    .filter(p -> Processes.isGroupRunsv(p, layout.directory(), roots))
+                    .filter(p -> parents.add(p.pid())) // a service and its svlogd share their runsv
+                    .flatMap(p -> Processes.groupRunsv(p, layout.directory(), roots))
                     .ifPresent(supervisors::add);
         }
         if (watchdog.isEmpty()
@@ -97,52 +100,53 @@ final class GroupStop {
             boolean sent = OwnerWatchdog.hup(layout.directory())
                     || Signals.send("HUP", List.of(runsvdir.get().pid()));
             if (!sent) {
-                supervisors.forEach(ProcessHandle::destroy);
+                supervisors.forEach(WatchedProcess::destroy);
             }
         } else {
-            supervisors.forEach(ProcessHandle::destroy); // runsv exits on TERM after stopping its service
+            supervisors.forEach(WatchedProcess::destroy); // runsv exits on TERM after stopping its service
         }
 
         // Every stop_timeout counts from the signal, not from when the previous service was gone.
         Map<String, Deadline> deadlines = new LinkedHashMap<>();
         services.keySet().forEach(p -> deadlines.put(p, Deadline.in(stopTimeouts.get(p))));
-        for (Map.Entry<String, ProcessHandle> e : services.entrySet()) {
+        for (Map.Entry<String, WatchedProcess> e : services.entrySet()) {
             Deadline deadline = deadlines.get(e.getKey());
-            ProcessHandle service = e.getValue();
-            if (!deadline.await(() -> !Processes.isRunning(service), POLL)) {
+            WatchedProcess service = e.getValue();
+            if (!deadline.await(() -> !service.isRunning(), POLL)) {
                 service.destroyForcibly();
-                Deadline.in(Duration.ofSeconds(5)).await(() -> !Processes.isRunning(service), POLL);
+                Deadline.in(Duration.ofSeconds(5)).await(() -> !service.isRunning(), POLL);
             }
         }
         // Nothing is left for runsv to supervise; it may sit in its 1 s back-off. Killing it closes
         // the log pipe, and svlogd writes what it has and exits on EOF.
-        supervisors.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroyForcibly);
-        Deadline.in(Duration.ofSeconds(5)).await(() -> supervisors.stream().noneMatch(Processes::isRunning), POLL);
+        supervisors.stream().filter(WatchedProcess::isRunning).forEach(WatchedProcess::destroyForcibly);
+        Deadline.in(Duration.ofSeconds(5)).await(() -> supervisors.stream().noneMatch(WatchedProcess::isRunning), POLL);
 
         boolean subreaped = watchdog.map(Watchdog::subreaper).orElse(false);
+        Optional<WatchedProcess> watchedDog = watchdog.map(w -> WatchedProcess.of(w.handle()));
         boolean loggersDone = Deadline.in(LOGGER_EOF_GRACE)
-                .await(() -> loggers.values().stream().noneMatch(Processes::isRunning), POLL);
+                .await(() -> loggers.values().stream().noneMatch(WatchedProcess::isRunning), POLL);
         boolean clean = loggersDone
                 && subreaped
                 && Deadline.in(WATCHDOG_EXIT_GRACE)
-                        .await(() -> !Processes.isRunning(watchdog.get().handle()), POLL);
+                        .await(() -> !watchedDog.get().isRunning(), POLL);
         if (!clean) {
             stopStrays(watchdog, supervisors);
         }
         if (!Deadline.in(LOGGER_EXIT_TIMEOUT)
-                .await(() -> loggers.values().stream().noneMatch(Processes::isRunning), POLL)) {
-            loggers.values().forEach(ProcessHandle::destroyForcibly);
+                .await(() -> loggers.values().stream().noneMatch(WatchedProcess::isRunning), POLL)) {
+            loggers.values().forEach(WatchedProcess::destroyForcibly);
         }
-        runsvdir.ifPresent(r -> {
-            if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !Processes.isRunning(r), POLL)) {
+        runsvdir.map(WatchedProcess::of).ifPresent(r -> {
+            if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !r.isRunning(), POLL)) {
                 r.destroyForcibly();
             }
         });
-        watchdog.ifPresent(w -> {
+        watchedDog.ifPresent(w -> {
             // It exits once it has reaped its last child; a subreaper still here has a stray left.
-            if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !Processes.isRunning(w.handle()), POLL)) {
+            if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !w.isRunning(), POLL)) {
                 ProcessTree.descendants(w.handle()).forEach(ProcessHandle::destroyForcibly);
-                Deadline.in(Duration.ofSeconds(2)).await(() -> !Processes.isRunning(w.handle()), POLL);
+                Deadline.in(Duration.ofSeconds(2)).await(() -> !w.isRunning(), POLL);
             }
         });
         return true;
@@ -155,27 +159,27 @@ final class GroupStop {
      * signalled instead; that misses a stray that called {@code setsid} (documented in the site's
      * never-leak section).
      */
-    private static void stopStrays(Optional<Watchdog> watchdog, Set<ProcessHandle> supervisors) {
-        List<Long> leaders = supervisors.stream().map(ProcessHandle::pid).toList();
+    private static void stopStrays(Optional<Watchdog> watchdog, Set<WatchedProcess> supervisors) {
+        List<Long> leaders = supervisors.stream().map(WatchedProcess::pid).toList();
         boolean subreaped = watchdog.map(Watchdog::subreaper).orElse(false);
-        List<ProcessHandle> strays = new ArrayList<>();
+        List<WatchedProcess> strays = new ArrayList<>();
         if (subreaped) {
-            strays.addAll(ProcessTree.descendants(watchdog.get().handle()));
+            ProcessTree.descendants(watchdog.get().handle()).forEach(h -> strays.add(WatchedProcess.of(h)));
         } else {
             Signals.sendToGroups("TERM", leaders);
         }
-        strays.forEach(ProcessHandle::destroy);
-        if (!Deadline.in(STRAY_TERM_GRACE).await(() -> strays.stream().noneMatch(Processes::isRunning), POLL)) {
-            strays.stream().filter(Processes::isRunning).forEach(ProcessHandle::destroyForcibly);
+        strays.forEach(WatchedProcess::destroy);
+        if (!Deadline.in(STRAY_TERM_GRACE).await(() -> strays.stream().noneMatch(WatchedProcess::isRunning), POLL)) {
+            strays.stream().filter(WatchedProcess::isRunning).forEach(WatchedProcess::destroyForcibly);
         }
         if (!subreaped) {
             Signals.sendToGroups("KILL", leaders);
         }
     }
 
-    private static List<ProcessHandle> concat(
-            java.util.Collection<ProcessHandle> a, java.util.Collection<ProcessHandle> b) {
-        List<ProcessHandle> out = new ArrayList<>(a);
+    private static List<WatchedProcess> concat(
+            java.util.Collection<WatchedProcess> a, java.util.Collection<WatchedProcess> b) {
+        List<WatchedProcess> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
     }
@@ -185,7 +189,7 @@ final class GroupStop {
      * start time must match the time runsv recorded, so a pid reused by an unrelated process is
      * never signalled.
      */
-    private Optional<ProcessHandle> supervised(Path serviceDir, Set<Long> roots) {
+    private Optional<WatchedProcess> supervised(Path serviceDir, Set<Long> roots) {
         SupervisedState state = SupervisedState.read(serviceDir);
         if (state.pid() <= 0) {
             return Optional.empty();

@@ -68,8 +68,8 @@ public final class ProcessTreeStop {
     }
 
     private static boolean hasCommand(ProcessHandle h, String name) {
-        return h.info()
-                .command()
+        // Processes.command: one readlink on Linux, where info() also parses /etc/passwd.
+        return Processes.command(h)
                 .map(c -> c.equals(name) || c.endsWith("/" + name))
                 .orElse(false);
     }

@@ -43,7 +43,7 @@ final class RunningWithoutCheck {
      * @param now the time of this look
      */
     static boolean confirmed(long pid, Instant since, Instant now) {
-        if (Processes.find(pid, 0).isEmpty()) {
+        if (!Processes.isRunning(pid)) {
             return false;
         }
         java.util.Optional<Boolean> waits = ProcessActivity.waitsInItsCommand(pid);

@@ -3,6 +3,7 @@ package dev.pgroup.core.internal.start;
 import dev.pgroup.core.internal.definition.ReadySpec;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.Processes;
+import dev.pgroup.core.internal.os.WatchedProcess;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.RuntimeSettings.ProcessSettings;
@@ -47,7 +48,9 @@ public final class StartWaiter {
 
     private final GroupLayout layout;
     private final Supervisor supervisor;
-    private final ProcessHandle runsvdir;
+    /** Looked at in every round: one stat read a look on Linux. */
+    private final WatchedProcess runsvdir;
+
     private final ExitJudgement exits;
     private final Map<String, TrackedProcess> tracked = new LinkedHashMap<>();
     /** Held by whoever looks, the caller or the poller; they never look at once. */
@@ -69,7 +72,7 @@ public final class StartWaiter {
             Map<String, Long> logOffsets) {
         this.layout = layout;
         this.supervisor = supervisor;
-        this.runsvdir = runsvdir;
+        this.runsvdir = WatchedProcess.of(runsvdir);
         this.exits = new ExitJudgement(layout);
         for (ProcessSettings p : settings.processes()) {
             ReadinessCheck check = ReadinessChecks.of(p, layout, logOffsets.getOrDefault(p.name(), 0L));
@@ -174,7 +177,7 @@ public final class StartWaiter {
                 return pids;
             }
         }
-        if (!Processes.isRunning(runsvdir)) {
+        if (!runsvdir.isRunning()) {
             TrackedProcess first = firstNotReady();
             throw new Failure(
                     first.settings.name(),
@@ -260,9 +263,7 @@ public final class StartWaiter {
                 continue;
             }
             SupervisedState s = SupervisedState.read(layout.serviceDir(t.settings.name()));
-            if (s.kind() != SupervisedState.Kind.RUN
-                    || s.pid() != t.pid
-                    || Processes.find(t.pid, 0).isEmpty()) {
+            if (s.kind() != SupervisedState.Kind.RUN || s.pid() != t.pid || !Processes.isRunning(t.pid)) {
                 t.ready = false;
                 all = false;
             }
