@@ -47,6 +47,13 @@ public class LifecycleBench {
                 bareStop.add(b[1]);
                 bareTotal.add(b[0] + b[1]);
             }
+        } finally {
+            // The groups are terminated; what is left is the database and the bare rounds' logs.
+            try (java.util.stream.Stream<Path> all = Files.walk(work)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
         System.out.printf("pgroup lifecycle bench: %d rounds, redis primary + replica, times in ms (median / p95)%n", rounds);
         row("group create", groupCreate);

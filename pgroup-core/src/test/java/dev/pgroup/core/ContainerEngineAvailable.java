@@ -38,11 +38,16 @@ public final class ContainerEngineAvailable implements ExecutionCondition {
         return missing;
     }
 
-    /** The docker client the tests use for their own checks. */
+    /**
+     * The engine's client the tests use for their own checks: {@code docker}, or the engine that
+     * {@code PGROUP_CONTAINER_ENGINE} names (a run of the container tests against Podman).
+     */
     public static Path docker() {
-        return Executables.find("docker", System.getenv().getOrDefault("PATH", ""))
+        return Executables.find(ENGINE, System.getenv().getOrDefault("PATH", ""))
                 .orElseThrow();
     }
+
+    static final String ENGINE = System.getenv().getOrDefault("PGROUP_CONTAINER_ENGINE", "docker");
 
     public static ShortCommand docker(String... args) {
         return ShortCommand.run(docker(), System.getenv(), Duration.ofSeconds(60), args);
@@ -50,7 +55,7 @@ public final class ContainerEngineAvailable implements ExecutionCondition {
 
     private static Optional<String> probe() {
         Map<String, String> env = System.getenv();
-        Optional<Path> docker = Executables.find("docker", env.getOrDefault("PATH", ""));
+        Optional<Path> docker = Executables.find(ENGINE, env.getOrDefault("PATH", ""));
         String fix = "; ./setup-docker.sh installs Docker, starts dockerd and builds the test images";
         if (docker.isEmpty()) {
             return Optional.of("no docker client on PATH" + fix);

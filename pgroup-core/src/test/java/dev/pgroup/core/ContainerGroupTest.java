@@ -56,12 +56,13 @@ class ContainerGroupTest {
                 name = "replica"
                 image = "pgroup-test/redis:7"
                 command = ["redis-server", "--port", "6379", "--protected-mode", "no", "--save", "",
-                           "--replicaof", "host.pgroup.internal", "{{ports.primary.main}}"]
+                           "--replicaof", "HOST_ALIAS", "{{ports.primary.main}}"]
                 ports = ["main"]
                 publish = { main = 6379 }
                 ready = { tcp = "main" }
                 after = ["primary"]
-                """);
+                """
+                        .replace("HOST_ALIAS", hostAlias()));
         int primary = group.port("primary", "main");
         int replica = group.port("replica", "main");
 
@@ -394,7 +395,7 @@ class ContainerGroupTest {
             PruneReport report = groups.engine().prune();
 
             assertThat(report.actions()).anySatisfy(a -> assertThat(a)
-                    .contains("removed docker container " + name)
+                    .contains("removed " + ContainerEngineAvailable.ENGINE + " container " + name)
                     .contains("gone-host-abcdef")
                     .contains("is gone"));
             assertThat(ContainerEngineAvailable.docker("ps", "-aq", "--filter", "name=^" + name + "$")
@@ -427,5 +428,10 @@ class ContainerGroupTest {
         ShortCommand ps = ContainerEngineAvailable.docker("ps", "-aq", "--filter", "label=dev.pgroup.group=" + groupId);
         assertThat(ps.ok()).as(ps.err()).isTrue();
         return ps.out().strip().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** How a container names the host: pgroup's alias on Docker, Podman's own name on Podman (containers.md). */
+    private static String hostAlias() {
+        return ContainerEngineAvailable.ENGINE.equals("podman") ? "host.containers.internal" : "host.pgroup.internal";
     }
 }
