@@ -1,14 +1,9 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.internal.os.Spawning;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -40,14 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the reader is a daemon thread, and the launcher exits on EOF.
  */
 final class WatchdogLauncher {
-    private static final String SCRIPT = "watchdog-launcher.pl";
-    private static final String LIBRARY = "owner-watchdog.pl";
-    /**
-     * Room in the launcher's argv for each forked watchdog's {@code $0}, which names its group dir
-     * (the pid file check, {@code Processes.findInGroup}): perl writes {@code $0} over the argv
-     * area. macOS's PATH_MAX is 1024; on Linux the working dir names the group dir as well.
-     */
-    private static final String PADDING = " ".repeat(1100);
     /** A start waits this long at most for its watchdog's answer; forking and binding take milliseconds. */
     private static final long ANSWER_TIMEOUT_SECONDS = 120;
 
@@ -91,53 +78,14 @@ final class WatchdogLauncher {
     }
 
     private static WatchdogLauncher start() throws IOException {
-        // Written to a private temp dir (0700) and deleted once perl has compiled them: nobody else
-        // can plant code there, and nothing is left behind.
-        Path dir = Files.createTempDirectory("pgroup-watchdog");
-        try {
-            Path script = dir.resolve(SCRIPT);
-            Path library = dir.resolve(LIBRARY);
-            Files.write(script, resource(SCRIPT));
-            Files.write(library, resource(LIBRARY));
-            ProcessBuilder pb = new ProcessBuilder(
-                            "perl", script.toString(), library.toString(), System.getProperty("os.arch", ""), PADDING)
-                    .directory(new File("/"))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().clear();
-            Process process = Spawning.start(pb);
-            BufferedReader answers =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String ready;
-            try {
-                ready = answers.readLine();
-            } catch (IOException e) {
-                ready = null;
-            }
-            if (ready == null || !ready.startsWith("ready ")) {
-                process.destroyForcibly();
-                throw new IOException("the pgroup watchdog launcher (perl " + script + ") did not start"
-                        + (ready == null ? "" : ": " + ready));
-            }
-            WatchdogLauncher launcher = new WatchdogLauncher(process);
-            Thread reader = new Thread(() -> launcher.read(answers), "pgroup-watchdog-launcher-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-            return launcher;
-        } finally {
-            for (String name : List.of(SCRIPT, LIBRARY)) {
-                Files.deleteIfExists(dir.resolve(name));
-            }
-            Files.deleteIfExists(dir);
-        }
-    }
-
-    static byte[] resource(String name) throws IOException {
-        try (InputStream in = WatchdogLauncher.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("resource " + name + " is missing from pgroup-core");
-            }
-            return in.readAllBytes();
-        }
+        LauncherProcess.Started started = LauncherProcess.start();
+        WatchdogLauncher launcher = new WatchdogLauncher(started.process());
+        Thread reader = new Thread(
+                () -> launcher.read(started.answers()),
+                "pgroup-watchdog-launcher-" + started.process().pid());
+        reader.setDaemon(true);
+        reader.start();
+        return launcher;
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.pgroup.core.internal.state;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,8 +53,6 @@ public final class MachineClaims {
      */
     public static final String TEST_PAUSE_AFTER_LISTING = "pgroup.test.pauseAfterMachineClaimsListing";
 
-    private static final int MAX_CLAIM_BYTES = 16 * 1024;
-
     private final Path dir;
     private final int uid;
     private final String suffix;
@@ -83,41 +79,6 @@ public final class MachineClaims {
     private static Duration pending() {
         String millis = System.getProperty(TEST_PENDING);
         return millis == null ? PortClaims.PENDING : Duration.ofMillis(Long.parseLong(millis));
-    }
-
-    /** What a claim file says; {@code keepers} as pid and start millis. */
-    record Claim(Path database, String group, List<long[]> keepers) {
-        String text() {
-            StringBuilder s = new StringBuilder()
-                    .append(database)
-                    .append('\n')
-                    .append(group)
-                    .append('\n');
-            keepers.forEach(k -> s.append(k[0]).append(' ').append(k[1]).append('\n'));
-            return s.toString();
-        }
-
-        boolean names(Path otherDatabase, String otherGroup) {
-            return database.equals(otherDatabase) && group.equals(otherGroup);
-        }
-
-        /** Empty for a file being written or not written by pgroup. */
-        static Optional<Claim> parse(String text) {
-            String[] lines = text.split("\n");
-            if (lines.length < 2 || lines[0].isBlank() || lines[1].isBlank()) {
-                return Optional.empty();
-            }
-            List<long[]> keepers = new ArrayList<>();
-            try {
-                for (int i = 2; i < lines.length; i++) {
-                    String[] f = lines[i].trim().split(" ");
-                    keepers.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
-                }
-                return Optional.of(new Claim(Path.of(lines[0]), lines[1], keepers));
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        }
     }
 
     static long[] keeper(ProcessHandle h) {
@@ -192,7 +153,7 @@ public final class MachineClaims {
             if (made.isAfter(java.time.Instant.now().minus(pending()))) {
                 return true; // may be one being written, or a lease about to commit
             }
-            Optional<Claim> claim = read(file);
+            Optional<MachineClaimFile> claim = MachineClaimFile.read(file);
             return claim.isPresent()
                     && claim.get().keepers().stream()
                             .anyMatch(k -> Processes.find(k[0], k[1]).isPresent());
@@ -211,22 +172,22 @@ public final class MachineClaims {
      */
     boolean claim(int port, Path database, String group) throws IOException {
         Path file = dir.resolve(port + suffix);
-        Claim claim = new Claim(database, group, List.of(ThisJvm.KEEPER));
+        MachineClaimFile claim = new MachineClaimFile(database, group, List.of(ThisJvm.KEEPER));
         try {
-            write(file, claim, StandardOpenOption.CREATE_NEW);
+            MachineClaimFile.write(file, claim, StandardOpenOption.CREATE_NEW);
             return true;
         } catch (NoSuchFileException e) {
             // The dir went away (a /tmp cleaner): made again and checked as at first; when it is
             // unusable now, that was said, and the probe-bind guards this port as before.
             if (MachineClaimsDir.usable(dir).isPresent()) {
-                write(file, claim, StandardOpenOption.CREATE_NEW);
+                MachineClaimFile.write(file, claim, StandardOpenOption.CREATE_NEW);
             }
             return true;
         } catch (FileAlreadyExistsException e) {
             if (!isOurs(file)) {
                 return false;
             }
-            write(file, claim, StandardOpenOption.TRUNCATE_EXISTING);
+            MachineClaimFile.write(file, claim, StandardOpenOption.TRUNCATE_EXISTING);
             return true;
         }
     }
@@ -250,7 +211,10 @@ public final class MachineClaims {
     void release(int port, Path database, String group) {
         Path file = dir.resolve(port + suffix);
         try {
-            if (isOurs(file) && read(file).filter(c -> c.names(database, group)).isPresent()) {
+            if (isOurs(file)
+                    && MachineClaimFile.read(file)
+                            .filter(c -> c.names(database, group))
+                            .isPresent()) {
                 Files.delete(file);
             }
         } catch (IOException | RuntimeException e) {
@@ -263,11 +227,12 @@ public final class MachineClaims {
         for (int port : ports) {
             Path file = dir.resolve(port + suffix);
             try {
-                Optional<Claim> claim = isOurs(file) ? read(file) : Optional.empty();
+                Optional<MachineClaimFile> claim = isOurs(file) ? MachineClaimFile.read(file) : Optional.empty();
                 if (claim.isPresent() && claim.get().names(database, group)) {
                     List<long[]> all = new ArrayList<>(claim.get().keepers());
                     keepers.forEach(k -> all.add(keeper(k)));
-                    write(file, new Claim(database, group, all), StandardOpenOption.TRUNCATE_EXISTING);
+                    MachineClaimFile.write(
+                            file, new MachineClaimFile(database, group, all), StandardOpenOption.TRUNCATE_EXISTING);
                 }
             } catch (IOException | RuntimeException e) {
                 // The claim then lasts as long as the JVM that made it, as a group it owns would.
@@ -285,7 +250,8 @@ public final class MachineClaims {
                         && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)
                                 .toInstant()
                                 .isBefore(cutoff)
-                        && read(f).map(c -> c.keepers().stream().noneMatch(k -> Processes.find(k[0], k[1])
+                        && MachineClaimFile.read(f)
+                                .map(c -> c.keepers().stream().noneMatch(k -> Processes.find(k[0], k[1])
                                         .isPresent()))
                                 .orElse(true)) {
                     Files.deleteIfExists(f);
@@ -304,24 +270,6 @@ public final class MachineClaims {
             return (Boolean) a.get("isRegularFile") && (Integer) a.get("uid") == uid;
         } catch (NoSuchFileException e) {
             return false;
-        }
-    }
-
-    private static void write(Path file, Claim claim, StandardOpenOption how) throws IOException {
-        Files.writeString(
-                file, claim.text(), StandardCharsets.UTF_8, how, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        if (how == StandardOpenOption.CREATE_NEW) {
-            // Others read the keepers; a umask of 077 must not hide them.
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
-
-    /** Not through a symlink, and no more than a claim can hold: the file may be another user's. */
-    private static Optional<Claim> read(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Claim.parse(new String(in.readNBytes(MAX_CLAIM_BYTES), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         }
     }
 }

@@ -6,22 +6,14 @@ import dev.pgroup.core.model.PGroupException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Keeps two port databases of one user from leasing the same port. A lease is exclusive within its
@@ -121,25 +113,6 @@ public final class PortClaims {
         return new Session();
     }
 
-    /** What a claim file says: the database and the group the port is leased to. */
-    record Claim(Path database, String group) {
-        String text() {
-            return database + "\n" + group + "\n";
-        }
-
-        static Optional<Claim> parse(String text) {
-            String[] lines = text.split("\n");
-            if (lines.length < 2 || lines[0].isBlank() || lines[1].isBlank()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(new Claim(Path.of(lines[0]), lines[1]));
-            } catch (java.nio.file.InvalidPathException e) {
-                return Optional.empty();
-            }
-        }
-    }
-
     /** The claims dir locked for this JVM and every other process of the user. */
     public final class Session implements AutoCloseable {
         private final FileChannel channel;
@@ -170,7 +143,7 @@ public final class PortClaims {
          */
         public Outcome claim(int port, String group) {
             Path file = dir.resolve(Integer.toString(port));
-            Claim ours = new Claim(database, group);
+            UserClaimFile ours = new UserClaimFile(database, group);
             try {
                 if (machine.isPresent()) {
                     if (machineListing == null) {
@@ -181,10 +154,10 @@ public final class PortClaims {
                         return Outcome.OTHER_USER;
                     }
                 }
-                Optional<Claim> existing = read(file);
+                Optional<UserClaimFile> existing = UserClaimFile.read(file);
                 if (existing.isPresent()) {
-                    Claim other = existing.get();
-                    if (!other.database().equals(database) && isLive(other, port, file)) {
+                    UserClaimFile other = existing.get();
+                    if (!other.database().equals(database) && other.isLive(port, file)) {
                         return Outcome.OTHER_DATABASE;
                     }
                     // Ours (our database does not lease the port, or the caller would not ask) or stale.
@@ -243,12 +216,12 @@ public final class PortClaims {
 
         /** Drops the claims of {@code group} of this database on {@code ports}; others' are kept. */
         public void release(String group, Collection<Integer> ports) {
-            Claim ours = new Claim(database, group);
+            UserClaimFile ours = new UserClaimFile(database, group);
             for (int port : ports) {
                 machine.ifPresent(m -> m.release(port, database, group));
                 Path file = dir.resolve(Integer.toString(port));
                 try {
-                    if (read(file).filter(ours::equals).isPresent()) {
+                    if (UserClaimFile.read(file).filter(ours::equals).isPresent()) {
                         Files.delete(file);
                     }
                 } catch (IOException e) {
@@ -267,50 +240,6 @@ public final class PortClaims {
             } finally {
                 IN_THIS_JVM.unlock();
             }
-        }
-    }
-
-    private static Optional<Claim> read(Path file) throws IOException {
-        try {
-            return Claim.parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (java.nio.charset.MalformedInputException e) {
-            return Optional.of(new Claim(Path.of("/unreadable"), "?")); // not ours; stale by its database
-        }
-    }
-
-    /**
-     * Whether the other database still leases {@code port} to the claim's group, or may be about to
-     * commit that lease. It is read read-only and briefly: a missing database, or one that cannot be
-     * read, holds no lease.
-     */
-    private static boolean isLive(Claim claim, int port, Path file) throws IOException {
-        if (!Files.isRegularFile(claim.database(), LinkOption.NOFOLLOW_LINKS)
-                || TrustedDirectory.fileProblem(claim.database()).isPresent()) {
-            return false;
-        }
-        java.time.Instant made =
-                Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
-        if (made.isAfter(java.time.Instant.now().minus(PENDING))) {
-            return true;
-        }
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(2000);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + claim.database(), config.toProperties());
-                PreparedStatement q = c.prepareStatement("SELECT 1 FROM leases WHERE port = ? AND group_id = ?")) {
-            q.setInt(1, port);
-            q.setString(2, claim.group());
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            // Busy past the timeout: it may well hold the port, so the port is skipped. Anything
-            // else (no leases table, not a database) cannot hold it.
-            return e instanceof org.sqlite.SQLiteException s
-                    && (s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_BUSY
-                            || s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_LOCKED);
         }
     }
 }
