@@ -2,12 +2,11 @@ package dev.pgroup.core;
 
 import dev.pgroup.Manifest;
 import dev.pgroup.core.internal.GroupStart;
+import dev.pgroup.core.internal.GroupTermination;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.LogTail;
-import dev.pgroup.core.internal.runit.GroupDirDeletion;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.GroupStatus;
-import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Runit;
 import dev.pgroup.core.internal.runit.RuntimeSettings;
 import dev.pgroup.core.internal.runit.StartLock;
@@ -16,8 +15,6 @@ import dev.pgroup.core.internal.state.GroupRegistry;
 import dev.pgroup.core.model.PGroupException;
 import dev.pgroup.core.model.ProcessStatus;
 import dev.pgroup.core.model.StartException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,9 +32,6 @@ import java.util.Optional;
 public final class Group implements AutoCloseable {
     /** Lines of a process's log shown in an error. */
     public static final int LOG_TAIL_LINES = LogTail.ERROR_LINES;
-
-    /** The stop_timeout of each process is in the files; a group without them gets this. */
-    private static final Duration FILELESS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final GroupRegistry registry;
     private final String id;
@@ -233,93 +227,14 @@ public final class Group implements AutoCloseable {
         if (terminated) {
             return;
         }
-        PGroupException failure = null;
-        if (Files.isDirectory(layout.directory())) {
-            try {
-                // The registry row goes below: clearing its runsvdir first would be a second
-                // database transaction for nothing.
-                stopSupervised();
-            } catch (RuntimeException e) {
-                failure = new PGroupException("cannot stop group " + id + " cleanly: " + e.getMessage(), e);
-                // Unreadable settings, say: runit's pid files and the registry's runsvdir still
-                // name what runs, and deleting the files of a running group would orphan it.
-                stopWithoutSettings(failure);
-            }
-        } else {
-            stopWithoutFiles(); // its ports stay leased while it runs
-        }
-        // After a clean stop its pid files are gone; after a failed one the registry's pid may be all.
-        boolean stopFailed = failure != null;
-        Optional<ProcessHandle> running = supervisor
-                .runsvdir()
-                .or(() -> stopFailed ? registry.find(id).flatMap(GroupRegistry.Entry::runsvdir) : Optional.empty());
-        if (running.isPresent()) {
-            throw addTo(
-                    new PGroupException("cannot terminate group " + id + ": its runsvdir (pid "
-                            + running.get().pid() + ") still runs; its files in " + layout.directory()
-                            + " and its ports stay"),
-                    failure);
-        }
-        try {
-            GroupDirDeletion.delete(layout);
-        } catch (IOException e) {
-            // Registered still, with what proves the dir pgroup's: terminate or prune again finishes.
-            throw addTo(
-                    new PGroupException(
-                            "cannot delete " + layout.directory() + ": " + e + "; group " + id
-                                    + " stays registered, and terminate or prune deletes the rest",
-                            e),
-                    failure);
-        }
-        try {
-            registry.remove(id);
-        } catch (RuntimeException e) {
-            failure = addTo(failure, e);
-        }
+        // The registry row goes with the files: clearing its runsvdir first (stopProcesses) would be
+        // a second database transaction for nothing.
+        Optional<PGroupException> late =
+                new GroupTermination(id, layout, supervisor, registry, () -> stopSupervised()).run();
         terminated = true;
-        if (failure != null) {
-            throw failure;
+        if (late.isPresent()) {
+            throw late.get();
         }
-    }
-
-    private void stopWithoutSettings(PGroupException failure) {
-        try {
-            if (supervisor.stop(Map.of())) {
-                registry.runsvdir(id, 0);
-            }
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-        try {
-            stopWithoutFiles();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /**
-     * A group whose directory was deleted while it ran (rm -rf, mvn clean) is stopped through the
-     * runsvdir pid the registry holds, verified by start time, uid and command line.
-     */
-    private void stopWithoutFiles() {
-        registry.find(id).flatMap(GroupRegistry.Entry::runsvdir).ifPresent(runsvdir -> {
-            if (!ProcessTreeStop.stop(layout.directory(), runsvdir, FILELESS_STOP_TIMEOUT)) {
-                throw new PGroupException("cannot stop group " + id + ": its directory " + layout.directory()
-                        + " is gone, and processes under its runsvdir (pid " + runsvdir.pid()
-                        + ") outlived TERM and KILL; its ports stay leased");
-            }
-        });
-    }
-
-    private static PGroupException addTo(PGroupException failure, RuntimeException e) {
-        if (e == null) {
-            return failure;
-        }
-        if (failure == null) {
-            return e instanceof PGroupException p ? p : new PGroupException(e.getMessage(), e);
-        }
-        failure.addSuppressed(e);
-        return failure;
     }
 
     /** Terminates the group. */
