@@ -260,6 +260,48 @@ class WatchdogLauncherTest {
         assertThat(leftovers.after(PROMISE)).isEmpty();
     }
 
+    /**
+     * A stop ends the lease without a "release" line when its watchdog has exited (OwnerWatchdog):
+     * the launcher closes a lease's pipe when it reaps the watchdog, so stopped groups leave it no
+     * open pipe, however many there were.
+     */
+    @Test
+    void stoppedGroupsLeaveTheLauncherNoLeasePipe() throws Exception {
+        Path definition = TestEngines.definition(tmp, SLEEPERS);
+        try (PGroupEngine engine = TestEngines.engine(tmp.resolve("base"), leftovers.environment());
+                Group first = engine.create(definition)) {
+            first.start(Duration.ofSeconds(20));
+            ProcessHandle launcher = launcherOf(first.directory());
+            Path fds = Path.of("/proc", Long.toString(launcher.pid()), "fd");
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc here (macOS)");
+            long before;
+            try (var list = Files.list(fds)) {
+                before = list.count();
+            }
+            for (int i = 0; i < 5; i++) {
+                try (Group g = engine.create(definition)) {
+                    g.start(Duration.ofSeconds(20));
+                    g.stop();
+                }
+            }
+            boolean back = Deadline.in(Duration.ofSeconds(5))
+                    .await(
+                            () -> {
+                                try (var list = Files.list(fds)) {
+                                    return list.count() <= before;
+                                } catch (java.io.IOException e) {
+                                    return false;
+                                }
+                            },
+                            POLL);
+            assertThat(back)
+                    .as("the launcher's open fds are back to %d", before)
+                    .isTrue();
+            first.stop();
+        }
+        assertThat(leftovers.running()).isEmpty();
+    }
+
     /** Requests to the launcher are lines of space-separated fields: a path's own spaces are escaped. */
     @Test
     void aGroupUnderADirWithSpacesAndPercentSignsStartsWithItsEnvironmentAndStops() throws Exception {

@@ -4,10 +4,7 @@ import dev.pgroup.core.internal.os.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,9 +30,17 @@ public final class GroupDirDeletion {
         }
         Path stateDir = layout.stateDir();
         Set<Path> proofs = Set.of(layout.manifest(), layout.runtimeSettings(), layout.databaseRecord());
-        IOException failure = deleteEntries(dir, Set.of(stateDir), null);
+        // Each pass reads its dir once and deletes relative to it (FileTrees.deleteEntries).
+        IOException failure = FileTrees.deleteEntries(dir, names(Set.of(stateDir)));
         if (Files.isDirectory(stateDir, LinkOption.NOFOLLOW_LINKS)) {
-            failure = deleteEntries(stateDir, proofs, failure);
+            IOException inState = FileTrees.deleteEntries(stateDir, names(proofs));
+            if (inState != null) {
+                if (failure == null) {
+                    failure = inState;
+                } else {
+                    failure.addSuppressed(inState);
+                }
+            }
         }
         if (failure != null) {
             throw failure; // the proofs stay
@@ -44,34 +49,7 @@ public final class GroupDirDeletion {
         FileTrees.deleteTree(dir);
     }
 
-    /** Deletes each entry of {@code dir} but {@code kept}, all of them even when one fails. */
-    private static IOException deleteEntries(Path dir, Set<Path> kept, IOException failure) {
-        List<Path> entries = new ArrayList<>();
-        try (var list = Files.list(dir)) {
-            list.forEach(entries::add);
-        } catch (NoSuchFileException e) {
-            return failure;
-        } catch (IOException e) {
-            return first(failure, e);
-        }
-        for (Path entry : entries) {
-            if (kept.contains(entry)) {
-                continue;
-            }
-            try {
-                FileTrees.deleteTree(entry);
-            } catch (IOException e) {
-                failure = first(failure, e);
-            }
-        }
-        return failure;
-    }
-
-    private static IOException first(IOException failure, IOException e) {
-        if (failure == null) {
-            return e;
-        }
-        failure.addSuppressed(e);
-        return failure;
+    private static Set<Path> names(Set<Path> paths) {
+        return paths.stream().map(Path::getFileName).collect(java.util.stream.Collectors.toSet());
     }
 }

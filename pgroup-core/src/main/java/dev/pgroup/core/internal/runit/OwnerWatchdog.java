@@ -168,8 +168,13 @@ public final class OwnerWatchdog {
         if (lease == null) {
             return;
         }
-        lease.launcher().release(lease.id());
         ProcessHandle watchdog = lease.watchdog();
+        if (watchdog != null && !Processes.isRunning(watchdog)) {
+            // A stop waited for it to exit: the launcher closes a lease when it reaps its watchdog,
+            // so the line would only queue behind every other stopping thread on the launcher's pipe.
+            return;
+        }
+        lease.launcher().release(lease.id());
         if (watchdog == null) {
             return; // it never answered: it failed, or its launcher died and with it the lease
         }
