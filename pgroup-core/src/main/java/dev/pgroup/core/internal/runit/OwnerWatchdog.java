@@ -5,7 +5,6 @@ import dev.pgroup.core.internal.os.Processes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,15 +181,5 @@ public final class OwnerWatchdog {
         if (!Deadline.in(Duration.ofSeconds(6)).await(() -> !Processes.isRunning(watchdog), Duration.ofMillis(10))) {
             watchdog.destroyForcibly();
         }
-    }
-
-    /** Groups this JVM owns; for tests. */
-    static List<Path> owned() {
-        return List.copyOf(OWNED.keySet());
-    }
-
-    /** The pid of this JVM's watchdog launcher, started if need be; for tests. */
-    static long launcherPid() throws IOException {
-        return WatchdogLauncher.get().pid();
     }
 }

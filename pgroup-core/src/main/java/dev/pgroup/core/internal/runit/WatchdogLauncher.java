@@ -68,11 +68,6 @@ final class WatchdogLauncher {
         }
     }
 
-    /** The launcher's pid; for tests. */
-    long pid() {
-        return process.pid();
-    }
-
     boolean isAlive() {
         return alive;
     }
