@@ -3,6 +3,7 @@ package dev.pgroup.core;
 import dev.pgroup.Manifest;
 import dev.pgroup.core.internal.GroupStart;
 import dev.pgroup.core.internal.GroupTermination;
+import dev.pgroup.core.internal.container.InFlightCreates;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.LogTail;
 import dev.pgroup.core.internal.runit.GroupLayout;
@@ -38,6 +39,7 @@ public final class Group implements AutoCloseable {
     private final String name;
     private final GroupLayout layout;
     private final Supervisor supervisor;
+    private final Map<String, String> environment;
     private RuntimeSettings settings;
 
     private boolean terminated;
@@ -68,6 +70,7 @@ public final class Group implements AutoCloseable {
         this.id = id;
         this.name = name;
         this.layout = layout;
+        this.environment = environment;
         this.supervisor = new Supervisor(runit, layout, environment);
     }
 
@@ -211,10 +214,34 @@ public final class Group implements AutoCloseable {
         // whose runsvdir is gone first, for one whose runsvdir died, and stop it as well.
         Optional<StartLock> lock = StartLock.tryAcquire(layout);
         try {
-            return supervisor.stop(timeouts);
+            // A container whose client is killed while its create is in flight lands after the stop.
+            InFlightCreates creates = InFlightCreates.before(id, layout, environment, containerImages());
+            boolean anything = supervisor.stop(timeouts);
+            creates.settle();
+            return anything;
         } finally {
             lock.ifPresent(StartLock::close);
         }
+    }
+
+    /**
+     * Each container process's image, by its id where create recorded one; none when the manifest
+     * cannot be read (a stop must still run: remove-containers removes by label).
+     */
+    private Map<String, String> containerImages() {
+        Map<String, String> images = new LinkedHashMap<>();
+        Manifest m;
+        try {
+            m = known();
+        } catch (RuntimeException e) {
+            return images;
+        }
+        for (Manifest.ProcessInfo p : m.processes()) {
+            if (p.image() != null) {
+                images.put(p.name(), p.imageId() != null && !p.imageId().isEmpty() ? p.imageId() : p.image());
+            }
+        }
+        return images;
     }
 
     /**
