@@ -257,7 +257,7 @@ public final class Group implements AutoCloseable {
         // The registry row goes with the files: clearing its runsvdir first (stopProcesses) would be
         // a second database transaction for nothing.
         Optional<PGroupException> late =
-                new GroupTermination(id, layout, supervisor, registry, () -> stopSupervised()).run();
+                new GroupTermination(id, layout, supervisor, registry, () -> stopSupervised(), environment).run();
         terminated = true;
         if (late.isPresent()) {
             throw late.get();

@@ -34,13 +34,22 @@ final class OtherUserJvm implements AutoCloseable {
      */
     static OtherUserJvm run(Path root, Map<String, String> environment, Path home, String... args)
             throws IOException, InterruptedException {
+        return run(root, environment, home, List.of(), args);
+    }
+
+    /**
+     * As {@link #run(Path, Map, Path, String...)}, with the user also in {@code groups}, e.g. {@code
+     * docker} for the daemon's socket.
+     */
+    static OtherUserJvm run(Path root, Map<String, String> environment, Path home, List<String> groups, String... args)
+            throws IOException, InterruptedException {
         OtherUser.principal();
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
         List<String> command = new ArrayList<>(List.of(
                 "/usr/bin/setpriv",
                 "--reuid=" + OtherUser.NAME,
                 "--regid=" + OtherUser.NAME,
-                "--clear-groups",
+                groups.isEmpty() ? "--clear-groups" : "--groups=" + String.join(",", groups),
                 "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  *       another, printing each, and exits (the claims stay for the pending window);
  *   <li>{@code detached DEFINITION}: creates and starts a detached group (as {@code pgroup create}
  *       and {@code pgroup start} do), prints its id and its ports, and exits, leaving it running;
- *   <li>{@code terminate ID}: terminates that group.
+ *   <li>{@code terminate ID}: terminates that group;
+ *   <li>{@code try-terminate ID}: terminates that group, and prints "terminated" or "failed: " and why.
  * </ul>
  */
 public final class UserClaimsChild {
@@ -91,6 +92,16 @@ public final class UserClaimsChild {
                 }
                 case "terminate" -> {
                     engine.terminate(args[5]);
+                    System.out.println("ready");
+                }
+                case "try-terminate" -> {
+                    // As terminate, but says how it went: "terminated", or "failed: " and the message.
+                    try {
+                        engine.terminate(args[5]);
+                        System.out.println("terminated");
+                    } catch (RuntimeException e) {
+                        System.out.println("failed: " + e.getMessage().replace('\n', ' '));
+                    }
                     System.out.println("ready");
                 }
                 default -> throw new IllegalArgumentException("unknown mode " + args[4]);

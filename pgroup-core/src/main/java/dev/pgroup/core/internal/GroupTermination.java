@@ -1,6 +1,6 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.core.internal.runit.GroupDirDeletion;
+import dev.pgroup.core.internal.container.ContainerWrittenFiles;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Supervisor;
@@ -20,9 +20,15 @@ import java.util.Optional;
  *
  * @param stopWithSettings stops the processes by the group's settings (their stop timeouts); it
  *     throws when the settings cannot be read
+ * @param environment pgroup's environment, for the engine that gives back what containers wrote
  */
 public record GroupTermination(
-        String id, GroupLayout layout, Supervisor supervisor, GroupRegistry registry, Runnable stopWithSettings) {
+        String id,
+        GroupLayout layout,
+        Supervisor supervisor,
+        GroupRegistry registry,
+        Runnable stopWithSettings,
+        Map<String, String> environment) {
 
     /** The stop_timeout of each process is in the files; a group without them gets this. */
     private static final Duration FILELESS_STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -60,7 +66,9 @@ public record GroupTermination(
                     failure);
         }
         try {
-            GroupDirDeletion.delete(layout);
+            ContainerWrittenFiles.delete(layout, environment);
+        } catch (ContainerWrittenFiles.NotDeleted e) {
+            throw addTo(new PGroupException(e.getMessage() + "; group " + id + " stays registered", e), failure);
         } catch (IOException e) {
             // Registered still, with what proves the dir pgroup's: terminate or prune again finishes.
             throw addTo(

@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.container.ContainerPrune;
+import dev.pgroup.core.internal.container.ContainerWrittenFiles;
 import dev.pgroup.core.internal.runit.GroupDirDeletion;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
@@ -272,11 +273,17 @@ public final class Pruner {
         return timeouts;
     }
 
-    /** Deletes a group dir, its proof files last ({@link GroupDirDeletion}); says so when it cannot. */
+    /**
+     * Deletes a group dir, its proof files last ({@link GroupDirDeletion}), and what its containers
+     * wrote as another user ({@link ContainerWrittenFiles}); says so when it cannot.
+     */
     private boolean deleteQuietly(Path dir) {
         try {
-            GroupDirDeletion.delete(new GroupLayout(dir));
+            ContainerWrittenFiles.delete(new GroupLayout(dir), environment);
             return true;
+        } catch (ContainerWrittenFiles.NotDeleted e) {
+            actions.add(e.getMessage());
+            return false;
         } catch (IOException e) {
             actions.add("could not delete " + dir + ": " + e + "; a later prune tries again");
             return false;
