@@ -46,30 +46,12 @@ class ContainerFilesOfAnotherUserTest {
 
     @Test
     void terminateAsAUserWhoIsNotRootDeletesWhatTheContainerWroteAsRoot() throws Exception {
-        Path definition = Files.createDirectory(root.resolve("def"));
-        Files.writeString(
-                definition.resolve("group.toml"),
-                """
-                [[process]]
-                name = "writer"
-                image = "pgroup-test/busybox"
-                command = ["sh", "-c", "mkdir {{process.dir}}/data && echo x > {{process.dir}}/data/file && echo written && exec sleep 1000"]
-                ready = { log = "written" }
-                stop_timeout = "2s"
-                """);
-        Files.setPosixFilePermissions(definition, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(definition.resolve("group.toml"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path definition = writerDefinition("pgroup-test/busybox");
         try (OtherUserJvm started = asOther("detached", definition.toString())) {
             id = started.lines.get(0);
             assertThat(started.process.waitFor()).isZero();
         }
-        Path groupDir = other.resolve("base").resolve(id);
-        Path data = Files.list(other.resolve("base"))
-                .filter(d -> d.getFileName().toString().equals(id)
-                        || d.getFileName().toString().startsWith(id))
-                .findFirst()
-                .orElse(groupDir)
-                .resolve("writer/data");
+        Path data = other.resolve("base").resolve(id).resolve("writer/data");
         assertThat(Files.getOwner(data).getName())
                 .as("owner of the dir the container made")
                 .isEqualTo("root");
@@ -85,6 +67,87 @@ class ContainerFilesOfAnotherUserTest {
                 .as("containers of the group")
                 .isEmpty();
         id = null;
+    }
+
+    @Test
+    void terminateThatCannotGiveTheFilesBackSaysHowAndAfterTheWayOutFinishes() throws Exception {
+        // An image without chown, as a distroless one: busybox with only the applets the writer uses.
+        String image = "pgroup-test/no-chown:" + ProcessHandle.current().pid();
+        Path stage = Files.createDirectories(root.resolve("image/bin"));
+        Files.copy(Path.of("/bin/busybox"), stage.resolve("busybox"));
+        for (String applet : List.of("sh", "mkdir", "echo", "sleep")) {
+            Files.createSymbolicLink(stage.resolve(applet), Path.of("busybox"));
+        }
+        Process tar = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "tar -C \"$1\" -c . | docker import - \"$2\"",
+                        "sh",
+                        stage.getParent().toString(),
+                        image)
+                .redirectErrorStream(true)
+                .start();
+        String built = new String(tar.getInputStream().readAllBytes());
+        assertThat(tar.waitFor()).as(built).isZero();
+        try {
+            Path definition = writerDefinition(image);
+            try (OtherUserJvm started = asOther("detached", definition.toString())) {
+                id = started.lines.get(0);
+                assertThat(started.process.waitFor()).isZero();
+            }
+            Path writerDir = other.resolve("base").resolve(id).resolve("writer");
+            assertThat(Files.getOwner(writerDir.resolve("data")).getName()).isEqualTo("root");
+
+            List<String> first;
+            try (OtherUserJvm t = asOther("try-terminate", id)) {
+                first = t.lines;
+            }
+
+            assertThat(first).hasSize(1);
+            assertThat(first.get(0))
+                    .startsWith("failed: cannot delete " + other.resolve("base").resolve(id))
+                    .contains("process 'writer' (image " + image + ")")
+                    .contains("chown")
+                    .contains("sudo rm -rf " + writerDir)
+                    .contains("then terminate or prune again finishes")
+                    .contains("group " + id + " stays registered");
+            assertThat(other.resolve("base").resolve(id).resolve(".pgroup/manifest.properties"))
+                    .as("the proof that the dir is the group's")
+                    .exists();
+            assertThat(ContainerGroupTest.containers(id))
+                    .as("containers of the group")
+                    .isEmpty();
+
+            // The way out, as root: then the user's terminate finishes.
+            FileTrees.deleteTree(writerDir.resolve("data"));
+            List<String> second;
+            try (OtherUserJvm t = asOther("try-terminate", id)) {
+                second = t.lines;
+            }
+            assertThat(second).containsExactly("terminated");
+            assertThat(other.resolve("base").resolve(id)).doesNotExist();
+            id = null;
+        } finally {
+            ContainerEngineAvailable.docker("rmi", "-f", image);
+        }
+    }
+
+    private Path writerDefinition(String image) throws Exception {
+        Path definition = Files.createDirectory(root.resolve("def"));
+        Files.writeString(
+                definition.resolve("group.toml"),
+                """
+                [[process]]
+                name = "writer"
+                image = "IMAGE"
+                command = ["sh", "-c", "mkdir {{process.dir}}/data && echo x > {{process.dir}}/data/file && echo written && exec sleep 1000"]
+                ready = { log = "written" }
+                stop_timeout = "2s"
+                """
+                        .replace("IMAGE", image));
+        Files.setPosixFilePermissions(definition, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(definition.resolve("group.toml"), PosixFilePermissions.fromString("rw-r--r--"));
+        return definition;
     }
 
     private OtherUserJvm asOther(String... mode) throws Exception {
