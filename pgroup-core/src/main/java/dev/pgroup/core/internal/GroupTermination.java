@@ -1,6 +1,5 @@
 package dev.pgroup.core.internal;
 
-import dev.pgroup.core.internal.container.ContainerWrittenFiles;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;
 import dev.pgroup.core.internal.runit.Supervisor;

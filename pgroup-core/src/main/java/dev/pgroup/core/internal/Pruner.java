@@ -1,7 +1,6 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.container.ContainerPrune;
-import dev.pgroup.core.internal.container.ContainerWrittenFiles;
 import dev.pgroup.core.internal.runit.GroupDirDeletion;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessTreeStop;

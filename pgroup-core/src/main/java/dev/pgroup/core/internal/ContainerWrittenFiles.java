@@ -1,6 +1,7 @@
-package dev.pgroup.core.internal.container;
+package dev.pgroup.core.internal;
 
 import dev.pgroup.Manifest;
+import dev.pgroup.core.internal.container.ContainerEngine;
 import dev.pgroup.core.internal.os.Executables;
 import dev.pgroup.core.internal.os.ShortCommand;
 import dev.pgroup.core.internal.os.TrustedDirectory;
