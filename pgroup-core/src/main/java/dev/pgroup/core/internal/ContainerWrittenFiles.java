@@ -102,9 +102,11 @@ public final class ContainerWrittenFiles {
     /** Has the engine give {@code p}'s process dir to this user; returns why it could not. */
     private static Optional<String> reclaim(
             GroupLayout layout, String groupId, Manifest.ProcessInfo p, Map<String, String> environment) {
-        // The dir in the group's own tree, never one the manifest names: this runs as root.
+        // One dir of the group's own, whatever a tampered manifest names: the chown runs as root.
         Path dir = layout.serviceDir(p.name());
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (!layout.directory().equals(dir.getParent())
+                || p.name().startsWith(".")
+                || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         Optional<Path> client = ContainerPlan.readMarker(layout, p.name())

@@ -60,8 +60,9 @@ public final class InFlightCreates {
     public static InFlightCreates before(
             String groupId, GroupLayout layout, Map<String, String> environment, Map<String, String> images) {
         List<Suspect> suspects = new ArrayList<>();
-        images.forEach(
-                (process, image) -> ContainerPlan.readMarker(layout, process).ifPresent(plan -> {
+        images.forEach((process, image) -> {
+            try {
+                ContainerPlan.readMarker(layout, process).ifPresent(plan -> {
                     long pid = SupervisedState.read(layout.serviceDir(process)).pid();
                     boolean clientRuns = pid > 0
                             && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -71,7 +72,11 @@ public final class InFlightCreates {
                                     .running()) {
                         suspects.add(new Suspect(plan.engine(), plan.name(), image));
                     }
-                }));
+                });
+            } catch (RuntimeException e) {
+                // Never in the way of the stop: remove-containers still removes what is there.
+            }
+        });
         return new InFlightCreates(groupId, layout, environment, suspects);
     }
 
