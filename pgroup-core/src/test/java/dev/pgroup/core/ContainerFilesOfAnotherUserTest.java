@@ -70,6 +70,34 @@ class ContainerFilesOfAnotherUserTest {
     }
 
     @Test
+    void pruneAsAUserWhoIsNotRootDeletesWhatTheContainerWroteAsRoot() throws Exception {
+        Path definition = writerDefinition("pgroup-test/busybox");
+        Path groupDir;
+        // given: the owning JVM killed -9; its watchdog stops the group, whose files are prune's
+        try (OtherUserJvm owner = asOther("hold", definition.toString())) {
+            id = owner.lines.get(0);
+            groupDir = other.resolve("base").resolve(id);
+            assertThat(Files.getOwner(groupDir.resolve("writer/data")).getName())
+                    .isEqualTo("root");
+        }
+        dev.pgroup.core.internal.os.Deadline.in(java.time.Duration.ofSeconds(10))
+                .await(() -> ContainerGroupTest.containers(id).isEmpty(), java.time.Duration.ofMillis(50));
+
+        List<String> prune;
+        try (OtherUserJvm t = asOther("prune")) {
+            prune = t.lines;
+        }
+
+        assertThat(prune).as("what prune did").anyMatch(l -> l.startsWith("action: removed group " + id));
+        assertThat(prune).as("what prune did").noneMatch(l -> l.startsWith("listed: " + id));
+        assertThat(groupDir).doesNotExist();
+        assertThat(ContainerGroupTest.containers(id))
+                .as("containers of the group")
+                .isEmpty();
+        id = null;
+    }
+
+    @Test
     void terminateThatCannotGiveTheFilesBackSaysHowAndAfterTheWayOutFinishes() throws Exception {
         // An image without chown, as a distroless one: busybox with only the applets the writer uses.
         String image = "pgroup-test/no-chown:" + ProcessHandle.current().pid();

@@ -22,7 +22,10 @@ import java.util.stream.Collectors;
  *   <li>{@code detached DEFINITION}: creates and starts a detached group (as {@code pgroup create}
  *       and {@code pgroup start} do), prints its id and its ports, and exits, leaving it running;
  *   <li>{@code terminate ID}: terminates that group;
- *   <li>{@code try-terminate ID}: terminates that group, and prints "terminated" or "failed: " and why.
+ *   <li>{@code try-terminate ID}: terminates that group, and prints "terminated" or "failed: " and why;
+ *   <li>{@code hold DEFINITION}: creates and starts a group this JVM owns, prints its id, and
+ *       holds it until killed;
+ *   <li>{@code prune}: prunes, and prints each action ("action: ...") and each group still listed.
  * </ul>
  */
 public final class UserClaimsChild {
@@ -102,6 +105,21 @@ public final class UserClaimsChild {
                     } catch (RuntimeException e) {
                         System.out.println("failed: " + e.getMessage().replace('\n', ' '));
                     }
+                    System.out.println("ready");
+                }
+                case "hold" -> {
+                    // A group this JVM owns: prints its id, then "ready", and holds it until killed.
+                    Group g = engine.create(Path.of(args[5]));
+                    g.start(Duration.ofSeconds(60));
+                    System.out.println(g.id());
+                    System.out.println("ready");
+                    System.out.flush();
+                    System.in.read();
+                }
+                case "prune" -> {
+                    // Prunes this user's base dir; prints each action, then the groups still listed.
+                    engine.prune().actions().forEach(a -> System.out.println("action: " + a.replace('\n', ' ')));
+                    engine.list().forEach(g -> System.out.println("listed: " + g.id()));
                     System.out.println("ready");
                 }
                 default -> throw new IllegalArgumentException("unknown mode " + args[4]);
