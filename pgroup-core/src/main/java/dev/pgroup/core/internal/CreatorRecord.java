@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * it from a create in progress nor prove it pgroup's, and left it there for good.
  */
 final class CreatorRecord {
-    private static final String FILE = "creator";
+    static final String FILE = "creator";
 
     private CreatorRecord() {}
 

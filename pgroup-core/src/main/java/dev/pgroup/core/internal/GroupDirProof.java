@@ -60,6 +60,42 @@ final class GroupDirProof {
                 + layout.runtimeSettings().getFileName() + " of this user, so it is not a pgroup group");
     }
 
+    /**
+     * Whether {@code dir} is what a create killed in its first steps leaves: between its {@code
+     * mkdir} of {@code .pgroup} and the database record it writes next, the dir holds an empty
+     * {@code .pgroup}, or one with only the creator record (CreatorRecord). Nothing of a user's can
+     * be lost by deleting such a dir, and no live create stays in that state for more than moments;
+     * the caller checks its age and that it is a dir of this user's with a group id's name ({@link
+     * #notAGroupDir}). A dir without {@code .pgroup} is never taken for one: a user's empty dir
+     * looks the same, and the create makes {@code .pgroup} in the very next step.
+     */
+    static boolean isFirstStepsOfACreate(GroupLayout layout) {
+        Path state = layout.stateDir();
+        try (var entries = Files.list(layout.directory())) {
+            for (Path entry : entries.toList()) {
+                if (!entry.equals(state) || !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        if (!Files.isDirectory(state, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (var entries = Files.list(state)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.getFileName().toString().equals(CreatorRecord.FILE)
+                        || !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean isEmpty(Path dir) {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
