@@ -208,8 +208,12 @@ public record GroupCreation(
     private Path newGroupDirectory(String name) {
         TrustedDirectory.check(baseDir, "base dir");
         try {
-            FilePermissions.createPrivateDirectories(baseDir);
-            TrustedDirectory.check(baseDir, "base dir");
+            // A base dir that existed has just been checked; only one made here is checked again (a
+            // walk of every parent, two stats each, which hundreds of creates a second repeated).
+            if (!Files.isDirectory(baseDir)) {
+                FilePermissions.createPrivateDirectories(baseDir);
+                TrustedDirectory.check(baseDir, "base dir");
+            }
         } catch (AccessDeniedException e) {
             throw new PGroupException(
                     "cannot create the base dir " + baseDir + ": permission denied on " + e.getFile(), e);
