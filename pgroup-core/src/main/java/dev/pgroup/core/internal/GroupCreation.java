@@ -91,7 +91,10 @@ public record GroupCreation(
             GroupPlanner.ProjectPaths project,
             String definitionDirGone) {
         // The first database use of a JVM loads SQLite (~100 ms); let it overlap the TOML parse.
-        CompletableFuture<Void> databaseOpen = CompletableFuture.runAsync(database::warmUp);
+        // Only then: with 2 cores the common pool is a new thread per task, a clone per create.
+        CompletableFuture<Void> databaseOpen = database.isCold()
+                ? CompletableFuture.runAsync(database::warmUp)
+                : CompletableFuture.completedFuture(null);
         GroupDefinition definition;
         try {
             definition = DefinitionParser.parse(definitionDir, name);
