@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -120,7 +119,7 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
         for (Path dir : new Path[] {
             serviceDir.resolve("supervise"), serviceDir.resolve("log").resolve("supervise")
         }) {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(dir)) {
                 continue; // never started (every fresh group): one stat instead of four
             }
             for (String name : new String[] {"status", "stat", "pid", EXIT_RECORD}) {
