@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -136,7 +138,7 @@ public record Manifest(
         entries.put("group.name", groupName);
         entries.put("group.dir", directory.toString());
         entries.put("group.node", node);
-        entries.put("group.created", createdAt.toString());
+        entries.put("group.created", instantText(createdAt));
         List<String> names = new ArrayList<>();
         for (ProcessInfo p : processes) {
             names.add(p.name());
@@ -159,6 +161,19 @@ public record Manifest(
                 .append(escape(v, false))
                 .append('\n'));
         return text.toString();
+    }
+
+    /**
+     * {@code instant.toString()}, the same text, without the general formatter where the plain date
+     * and time print it alike (a year of four digits, a time with seconds or a fraction): the
+     * formatter was a third of writing a manifest, which every create and every start does.
+     */
+    static String instantText(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (t.getYear() < 1000 || t.getYear() > 9999 || (t.getSecond() == 0 && t.getNano() == 0)) {
+            return instant.toString(); // printed differently by LocalDateTime: "+10000-", "12:00"
+        }
+        return t + "Z";
     }
 
     private static Manifest fromProperties(Properties props, Path file) {

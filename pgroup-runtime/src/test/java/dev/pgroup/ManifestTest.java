@@ -121,4 +121,29 @@ class ManifestTest {
                 .hasMessageContaining("format.version 99")
                 .hasMessageContaining("same pgroup version");
     }
+
+    @Test
+    void createdTimeIsWrittenExactlyAsInstantPrintsIt() {
+        List<Instant> instants = List.of(
+                Instant.parse("2026-11-23T20:48:13.694189096Z"),
+                Instant.parse("2026-11-23T20:48:13.694189Z"),
+                Instant.parse("2026-11-23T20:48:13.694Z"),
+                Instant.parse("2026-11-23T20:48:13Z"),
+                Instant.parse("2026-11-23T20:48:00Z"),
+                Instant.parse("2026-11-23T20:48:00.000000001Z"),
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("1970-01-01T00:00:00Z"),
+                Instant.parse("0999-12-31T23:59:59.5Z"),
+                Instant.parse("+10000-01-01T00:00:01Z"),
+                Instant.now());
+        for (Instant t : instants) {
+            assertThat(Manifest.instantText(t)).as("%s", t).isEqualTo(t.toString());
+            assertThat(sample(tmp, "cache", t).toPropertiesText())
+                    .contains("group.created=" + t.toString().replace(":", "\\:") + "\n");
+        }
+        for (long s = -100_000; s < 100_000; s += 997) {
+            Instant t = Instant.ofEpochSecond(s * 3607, s * 12_345L % 1_000_000_000L + 1_000_000_000L);
+            assertThat(Manifest.instantText(t)).as("%s", t).isEqualTo(t.toString());
+        }
+    }
 }

@@ -91,7 +91,10 @@ public record GroupCreation(
             GroupPlanner.ProjectPaths project,
             String definitionDirGone) {
         // The first database use of a JVM loads SQLite (~100 ms); let it overlap the TOML parse.
-        CompletableFuture<Void> databaseOpen = CompletableFuture.runAsync(database::warmUp);
+        // Only then: with 2 cores the common pool is a new thread per task, a clone per create.
+        CompletableFuture<Void> databaseOpen = database.isCold()
+                ? CompletableFuture.runAsync(database::warmUp)
+                : CompletableFuture.completedFuture(null);
         GroupDefinition definition;
         try {
             definition = DefinitionParser.parse(definitionDir, name);
@@ -208,8 +211,12 @@ public record GroupCreation(
     private Path newGroupDirectory(String name) {
         TrustedDirectory.check(baseDir, "base dir");
         try {
-            FilePermissions.createPrivateDirectories(baseDir);
-            TrustedDirectory.check(baseDir, "base dir");
+            // A base dir that existed has just been checked; only one made here is checked again (a
+            // walk of every parent, two stats each, which hundreds of creates a second repeated).
+            if (!Files.isDirectory(baseDir)) {
+                FilePermissions.createPrivateDirectories(baseDir);
+                TrustedDirectory.check(baseDir, "base dir");
+            }
         } catch (AccessDeniedException e) {
             throw new PGroupException(
                     "cannot create the base dir " + baseDir + ": permission denied on " + e.getFile(), e);

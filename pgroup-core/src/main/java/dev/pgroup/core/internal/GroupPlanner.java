@@ -4,7 +4,7 @@ import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.Placeholders;
 import dev.pgroup.core.internal.definition.Placeholders.UnknownPlaceholder;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
-import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.os.ExecutableCache;
 import dev.pgroup.core.internal.runit.ContainerPlan;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.ProcessPlan;
@@ -210,7 +210,7 @@ public final class GroupPlanner {
         if (p.listen().isEmpty()) {
             return null;
         }
-        Path perl = Executables.find("perl", path)
+        Path perl = ExecutableCache.find("perl", path)
                 .orElseThrow(() -> new DefinitionException(
                         definition.file(),
                         p.line("listen"),

@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal;
 
 import dev.pgroup.Manifest;
+import dev.pgroup.core.internal.definition.ReadySpec;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.LogTail;
@@ -47,9 +48,12 @@ public record GroupStart(
      * @throws PGroupException when runit cannot be launched or the manifest cannot be written
      */
     public Manifest run(RuntimeSettings settings, Manifest manifest, Deadline deadline) {
+        // Only a log check reads the log from where it ended before this start: a stat each.
         Map<String, Long> logOffsets = new LinkedHashMap<>();
-        for (String p : settings.names()) {
-            logOffsets.put(p, sizeOf(layout.logFile(p)));
+        for (RuntimeSettings.ProcessSettings p : settings.processes()) {
+            if (p.ready() == ReadySpec.Kind.LOG) {
+                logOffsets.put(p.name(), sizeOf(layout.logFile(p.name())));
+            }
         }
         ProcessHandle runsvdir;
         try {

@@ -2,7 +2,7 @@ package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
-import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.os.ExecutableCache;
 import dev.pgroup.core.model.DefinitionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ final class ProgramResolver {
             return workdir.resolve(program).normalize();
         }
         String path = env.getOrDefault("PATH", environment.getOrDefault("PATH", ""));
-        return Executables.find(program, path)
+        return ExecutableCache.find(program, path)
                 .orElseThrow(() -> new DefinitionException(
                         definition.file(),
                         p.line(lineKey),

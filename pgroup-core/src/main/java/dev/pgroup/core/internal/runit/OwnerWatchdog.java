@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Runs every group's runsvdir under a small perl watchdog ({@code owner-watchdog.pl}), which
@@ -62,6 +63,11 @@ public final class OwnerWatchdog {
         }
     }
 
+    /** The answers of {@link #launch}, compiled once rather than on every start. */
+    private static final Pattern PID = Pattern.compile("\\d{1,18}");
+
+    private static final Pattern STARTED = Pattern.compile("\\d+ \\d+ [01]");
+
     private OwnerWatchdog() {}
 
     /**
@@ -100,7 +106,7 @@ public final class OwnerWatchdog {
         }
         String[] parts = answer.split(" ", 4);
         Optional<ProcessHandle> watchdog = Optional.empty();
-        if (parts[0].matches("\\d{1,18}")) {
+        if (PID.matcher(parts[0]).matches()) {
             // The watchdog answered: release, from here on, waits until it is gone.
             watchdog = ProcessHandle.of(Long.parseLong(parts[0]));
             OWNED.put(groupDir, new Lease(launcher, id, watchdog.orElse(null)));
@@ -116,7 +122,7 @@ public final class OwnerWatchdog {
             }
             throw new PassedSockets.BindFailure(socket, parts.length > 3 ? parts[3] : answer);
         }
-        if (!answer.matches("\\d+ \\d+ [01]")) {
+        if (!STARTED.matcher(answer).matches()) {
             release(groupDir);
             String why = answer.startsWith("error ")
                     ? ": " + answer.substring(6)

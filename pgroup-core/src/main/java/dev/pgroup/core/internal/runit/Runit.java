@@ -1,6 +1,6 @@
 package dev.pgroup.core.internal.runit;
 
-import dev.pgroup.core.internal.os.Executables;
+import dev.pgroup.core.internal.os.ExecutableCache;
 import dev.pgroup.core.model.PGroupException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,10 +15,10 @@ public record Runit(Path runsvdir, Path sv, Path svlogd) {
     /** Finds runit on the PATH of {@code environment}. */
     public static Runit locate(Map<String, String> environment) {
         String path = environment.getOrDefault("PATH", "");
-        Path runsvdir = Executables.find("runsvdir", path).orElse(null);
-        Path sv = Executables.find("sv", path).orElse(null);
-        Path svlogd = Executables.find("svlogd", path).orElse(null);
-        Executables.find("runsv", path).orElseThrow(() -> notInstalled("runsv", path));
+        Path runsvdir = ExecutableCache.find("runsvdir", path).orElse(null);
+        Path sv = ExecutableCache.find("sv", path).orElse(null);
+        Path svlogd = ExecutableCache.find("svlogd", path).orElse(null);
+        ExecutableCache.find("runsv", path).orElseThrow(() -> notInstalled("runsv", path));
         if (runsvdir == null) {
             throw notInstalled("runsvdir", path);
         }
@@ -28,7 +28,7 @@ public record Runit(Path runsvdir, Path sv, Path svlogd) {
         if (svlogd == null) {
             throw notInstalled("svlogd", path);
         }
-        if (Executables.find("perl", path).isEmpty()) {
+        if (ExecutableCache.find("perl", path).isEmpty()) {
             throw new PGroupException("perl is not installed: 'perl' is not on PATH (" + path + "). pgroup's owner"
                     + " watchdog and socket launcher are perl scripts (perl's core only, no modules to add);"
                     + " install it with 'sudo apt-get install perl' (Debian, Ubuntu) or 'sudo dnf install perl'"

@@ -119,6 +119,9 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
         for (Path dir : new Path[] {
             serviceDir.resolve("supervise"), serviceDir.resolve("log").resolve("supervise")
         }) {
+            if (!Files.isDirectory(dir)) {
+                continue; // never started (every fresh group): one stat instead of four
+            }
             for (String name : new String[] {"status", "stat", "pid", EXIT_RECORD}) {
                 Files.deleteIfExists(dir.resolve(name));
             }

@@ -46,10 +46,19 @@ public final class StartWaiter {
      */
     private static final long MAX_CALLER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    /**
+     * How often the poller looks whether runsvdir still runs: a look is a /proc read, and the poller
+     * passed over every start each millisecond. The caller's own looks always look.
+     */
+    private static final long RUNSVDIR_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final GroupLayout layout;
     private final Supervisor supervisor;
     /** Looked at in every round: one stat read a look on Linux. */
     private final WatchedProcess runsvdir;
+
+    /** When the poller looks at runsvdir next; under {@link #lock}. */
+    private long nextRunsvdirLookNanos = System.nanoTime();
 
     private final ExitJudgement exits;
     private final Map<String, TrackedProcess> tracked = new LinkedHashMap<>();
@@ -177,7 +186,7 @@ public final class StartWaiter {
                 return pids;
             }
         }
-        if (!runsvdir.isRunning()) {
+        if (runsvdirExited(onPoller)) {
             TrackedProcess first = firstNotReady();
             throw new Failure(
                     first.settings.name(),
@@ -190,6 +199,15 @@ public final class StartWaiter {
             throw new Failure(firstNotReady().settings.name(), "was not ready when the start was interrupted");
         }
         return null;
+    }
+
+    private boolean runsvdirExited(boolean onPoller) {
+        long now = System.nanoTime();
+        if (onPoller && now - nextRunsvdirLookNanos < 0) {
+            return false;
+        }
+        nextRunsvdirLookNanos = now + RUNSVDIR_LOOK_NANOS;
+        return !runsvdir.isRunning();
     }
 
     /** One look at one process: released, running, ready, or failed. */

@@ -31,8 +31,13 @@ public record Owner(long pid, long startMillis, Path lock) {
 
     /** This JVM, alive for as long as it holds its lock file in {@code ownersDir}. */
     public static Owner currentProcess(Path ownersDir) {
-        ProcessHandle self = ProcessHandle.current();
-        return new Owner(self.pid(), Processes.startMillis(self), OwnerLock.acquire(ownersDir));
+        return new Owner(Self.PID, Self.START_MILLIS, OwnerLock.acquire(ownersDir));
+    }
+
+    /** This JVM's pid and start time never change: read once, not in every create (two /proc reads). */
+    private static final class Self {
+        static final long PID = ProcessHandle.current().pid();
+        static final long START_MILLIS = Processes.startMillis(ProcessHandle.current());
     }
 
     public boolean isDetached() {

@@ -225,6 +225,11 @@ public final class StateDatabase implements AutoCloseable {
      * Opens the first connection now, e.g. on another thread while the caller parses a definition:
      * the first open of a JVM loads SQLite's native code. Failures surface on the next real use.
      */
+    /** Whether {@link #warmUp} has anything left to do: no connection is open yet. */
+    public boolean isCold() {
+        return main == null && !closed;
+    }
+
     public void warmUp() {
         try {
             main();
