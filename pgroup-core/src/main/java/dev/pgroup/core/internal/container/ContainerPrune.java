@@ -57,7 +57,9 @@ public final class ContainerPrune {
             ShortCommand rows = ShortCommand.run(
                     client.get(), environment, ContainerEngine.CALL_TIMEOUT, inspect.toArray(String[]::new));
             if (!rows.ok() && rows.out().isBlank()) {
-                actions.add("could not inspect " + name + "'s pgroup containers: " + rows.firstErrorLine());
+                if (!allVanished(rows.err())) {
+                    actions.add("could not inspect " + name + "'s pgroup containers: " + rows.firstErrorLine());
+                }
                 continue;
             }
             for (String row : rows.out().strip().lines().toList()) {
@@ -106,6 +108,19 @@ public final class ContainerPrune {
             return Optional.empty();
         }
         return Optional.of("its group no longer runs (its owner, pid " + ownerPid + ", is gone)");
+    }
+
+    /**
+     * Whether the engine's only complaint is that the containers it was asked about are gone: each
+     * was removed (its group's own stop, say) between the listing and the inspect, which is no
+     * problem of prune's. Docker says "No such object", Podman "no such container" or "no such
+     * object".
+     */
+    static boolean allVanished(String err) {
+        List<String> lines = err.strip().lines().filter(l -> !l.isBlank()).toList();
+        return !lines.isEmpty()
+                && lines.stream()
+                        .allMatch(l -> l.toLowerCase(java.util.Locale.ROOT).matches(".*no such (object|container).*"));
     }
 
     private static boolean ownerAlive(String ownerPid) {
