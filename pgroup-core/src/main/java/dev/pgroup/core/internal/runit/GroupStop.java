@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -51,15 +52,29 @@ final class GroupStop {
     private final GroupLayout layout;
     private final Optional<Watchdog> watchdog;
     private final Optional<ProcessHandle> runsvdir;
+    private final OptionalLong signalledNanos;
 
     /**
      * @param watchdog the group's watchdog, verified, if it runs
      * @param runsvdir the group's runsvdir, verified, if it runs
      */
     GroupStop(GroupLayout layout, Optional<Watchdog> watchdog, Optional<ProcessHandle> runsvdir) {
+        this(layout, watchdog, runsvdir, OptionalLong.empty());
+    }
+
+    /**
+     * @param signalledNanos when the group was already sent HUP ({@link OwnedGroupStop}), its
+     *     {@link System#nanoTime}: every stop timeout counts from then
+     */
+    GroupStop(
+            GroupLayout layout,
+            Optional<Watchdog> watchdog,
+            Optional<ProcessHandle> runsvdir,
+            OptionalLong signalledNanos) {
         this.layout = layout;
         this.watchdog = watchdog;
         this.runsvdir = runsvdir;
+        this.signalledNanos = signalledNanos;
     }
 
     /**
@@ -96,6 +111,9 @@ final class GroupStop {
             return false;
         }
 
+        // After a HUP sent already (OwnedGroupStop), a runsvdir still here did not get it, and
+        // without one the runsv processes were not told: signalling again is harmless either way.
+        long signalled = signalledNanos.orElseGet(System::nanoTime);
         if (runsvdir.isPresent()) {
             boolean sent = OwnerWatchdog.hup(layout.directory())
                     || Signals.send("HUP", List.of(runsvdir.get().pid()));
@@ -108,7 +126,7 @@ final class GroupStop {
 
         // Every stop_timeout counts from the signal, not from when the previous service was gone.
         Map<String, Deadline> deadlines = new LinkedHashMap<>();
-        services.keySet().forEach(p -> deadlines.put(p, Deadline.in(stopTimeouts.get(p))));
+        services.keySet().forEach(p -> deadlines.put(p, Deadline.after(signalled, stopTimeouts.get(p))));
         for (Map.Entry<String, WatchedProcess> e : services.entrySet()) {
             Deadline deadline = deadlines.get(e.getKey());
             WatchedProcess service = e.getValue();
