@@ -144,6 +144,21 @@ class OldGroupStopTest {
     }
 
     @Test
+    void aYoungGroupsStopEndsOnItsWatchdogsExitOnceEachRunsvIsKilledAndNothingOfItRuns() throws Exception {
+        try (PGroupEngine engine = engine();
+                Group group = engine.create(TestEngines.definition(tmp, SLEEPERS))) {
+            group.start(Duration.ofSeconds(20));
+            List<ProcessHandle> processes = processesOf(group);
+            assertThat(isOld(group)).isFalse();
+
+            group.stop();
+
+            assertThat(running(processes)).as("still running").isEmpty();
+            assertThat(group.isRunning()).isFalse();
+        }
+    }
+
+    @Test
     void anOldDetachedGroupIsStoppedByPollingAndNothingOfItRuns() throws Exception {
         try (PGroupEngine engine = engine();
                 Group group = engine.create(

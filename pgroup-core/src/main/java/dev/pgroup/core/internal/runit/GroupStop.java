@@ -53,6 +53,8 @@ final class GroupStop {
     private final Optional<Watchdog> watchdog;
     private final Optional<ProcessHandle> runsvdir;
     private final OptionalLong signalledNanos;
+    /** The exit of the watchdog this JVM's lease holds, if it is the group's subreaper (Linux). */
+    private final Optional<java.util.concurrent.CompletableFuture<Void>> ownedExit;
 
     /**
      * @param watchdog the group's watchdog, verified, if it runs
@@ -75,6 +77,7 @@ final class GroupStop {
         this.watchdog = watchdog;
         this.runsvdir = runsvdir;
         this.signalledNanos = signalledNanos;
+        this.ownedExit = OwnerWatchdog.ownedExit(layout.directory());
     }
 
     /**
@@ -138,11 +141,22 @@ final class GroupStop {
         // Nothing is left for runsv to supervise; it may sit in its 1 s back-off. Killing it closes
         // the log pipe, and svlogd writes what it has and exits on EOF.
         supervisors.stream().filter(WatchedProcess::isRunning).forEach(WatchedProcess::destroyForcibly);
+        // A subreaper watchdog exits once every process of the group is gone (OwnedGroupStop): its
+        // exit, reported by the launcher, replaces polling runsv, svlogd, runsvdir and the watchdog.
+        // When it does not come within svlogd's grace (a stray holds it or svlogd's pipe, the
+        // launcher died), they are polled, that grace spent already.
+        Duration loggerGrace = LOGGER_EOF_GRACE;
+        if (ownedExit.isPresent()) {
+            if (OwnedGroupStop.await(ownedExit.get(), LOGGER_EOF_GRACE)) {
+                return true;
+            }
+            loggerGrace = Duration.ZERO;
+        }
         Deadline.in(Duration.ofSeconds(5)).await(() -> supervisors.stream().noneMatch(WatchedProcess::isRunning), POLL);
 
         boolean subreaped = watchdog.map(Watchdog::subreaper).orElse(false);
         Optional<WatchedProcess> watchedDog = watchdog.map(w -> WatchedProcess.of(w.handle()));
-        boolean loggersDone = Deadline.in(LOGGER_EOF_GRACE)
+        boolean loggersDone = Deadline.in(loggerGrace)
                 .await(() -> loggers.values().stream().noneMatch(WatchedProcess::isRunning), POLL);
         boolean clean = loggersDone
                 && subreaped

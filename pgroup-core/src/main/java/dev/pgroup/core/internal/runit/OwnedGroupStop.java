@@ -76,15 +76,24 @@ public final class OwnedGroupStop {
                 .min(Duration::compareTo)
                 .filter(d -> d.compareTo(EXIT_WAIT) < 0)
                 .orElse(EXIT_WAIT);
+        return new Outcome(true, signalled, await(exit.get(), wait));
+    }
+
+    /**
+     * Waits up to {@code wait} for a watchdog's exit ({@link OwnerWatchdog#ownedExit}); false when
+     * it did not come, the launcher died (the exit is unknown), or the thread was interrupted (the
+     * flag is kept: the polling stop then kills what is left at once).
+     */
+    static boolean await(CompletableFuture<Void> exit, Duration wait) {
         try {
-            exit.get().get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
-            return new Outcome(true, signalled, true);
+            exit.get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the polling stop kills what is left at once
+            Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // The launcher died (the exit is unknown), or something is slow: poll from here.
+            // Poll from here.
         }
-        return new Outcome(true, signalled, false);
+        return false;
     }
 
     /**
