@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.ProcStat;
 import dev.pgroup.core.internal.os.ProcessTree;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.Signals;
@@ -29,7 +30,10 @@ import java.util.Set;
  * each runsv as their parent. Each is verified before it is signalled (DESIGN.md, "Trust
  * boundaries"): runsvdir and the watchdog with {@link Processes#findInGroup}, a service with
  * {@link Processes#findSupervised} (the start time runit recorded, the uid, and its group dir or
- * its being a child of the group's verified runsv).
+ * its being a child of the group's verified runsv), a runsv by parentage: its parent is the
+ * verified runsvdir, which forks nothing but runsv and, alive after the read, cannot have had its
+ * pid reused. On Linux each of them costs one stat read, and a {@link ProcessHandle} (another) is
+ * made only for a process that gets a signal ({@link WatchedProcess#verifiedByStat}).
  *
  * <p>Orphans a service left (double-forked, {@code setsid}, forked in a TERM trap, a daemonizing
  * {@code redis-server}, the service of a runsv that was killed -9) are found without a table walk
@@ -100,11 +104,34 @@ final class GroupStop {
         // SIGKILLed still has them). One that has neither running exits on runsvdir's TERM.
         Set<WatchedProcess> supervisors = new LinkedHashSet<>();
         Set<Long> parents = new LinkedHashSet<>();
+        List<ProcStat> parentStats = new ArrayList<>();
+        List<ProcessHandle> unknownParents = new ArrayList<>();
         for (WatchedProcess h : concat(services.values(), loggers.values())) {
-            h.parent()
-                    .filter(p -> parents.add(p.pid())) // a service and its svlogd share their runsv
-                    .flatMap(p -> Processes.groupRunsv(p, layout.directory(), roots))
-                    .ifPresent(supervisors::add);
+            OptionalLong known = h.parentPid();
+            if (known.isPresent()) {
+                if (parents.add(known.getAsLong())) { // a service and its svlogd share their runsv
+                    ProcStat.read(known.getAsLong())
+                            .filter(s -> !s.isZombie())
+                            .ifPresentOrElse(s -> parentStats.add(s), () -> ProcessHandle.of(known.getAsLong())
+                                    .ifPresent(unknownParents::add));
+                }
+            } else {
+                h.parent().filter(p -> parents.add(p.pid())).ifPresent(unknownParents::add);
+            }
+        }
+        // A parent whose own parent is the group's runsvdir is one of its runsv: runsvdir forks
+        // nothing else. runsvdir still running after those reads (its handle's start-time check)
+        // means it was their parent when they were read, not a process that reused its pid.
+        boolean byParentage = runsvdir.isPresent() && runsvdir.get().isAlive();
+        for (ProcStat s : parentStats) {
+            if (byParentage && s.parent() == runsvdir.get().pid()) {
+                supervisors.add(WatchedProcess.verifiedByStat(s));
+            } else {
+                ProcessHandle.of(s.pid()).ifPresent(unknownParents::add);
+            }
+        }
+        for (ProcessHandle p : unknownParents) {
+            Processes.groupRunsv(p, layout.directory(), roots).ifPresent(supervisors::add);
         }
         if (watchdog.isEmpty()
                 && runsvdir.isEmpty()
@@ -177,7 +204,7 @@ final class GroupStop {
         watchedDog.ifPresent(w -> {
             // It exits once it has reaped its last child; a subreaper still here has a stray left.
             if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !w.isRunning(), POLL)) {
-                ProcessTree.descendants(w.handle()).forEach(ProcessHandle::destroyForcibly);
+                ProcessTree.descendants(watchdog.get().handle()).forEach(ProcessHandle::destroyForcibly);
                 Deadline.in(Duration.ofSeconds(2)).await(() -> !w.isRunning(), POLL);
             }
         });
