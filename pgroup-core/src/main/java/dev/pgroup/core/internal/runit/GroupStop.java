@@ -145,7 +145,8 @@ final class GroupStop {
         // without one the runsv processes were not told: signalling again is harmless either way.
         long signalled = signalledNanos.orElseGet(System::nanoTime);
         if (runsvdir.isPresent()) {
-            boolean sent = OwnerWatchdog.hup(layout.directory())
+            boolean sent = (ownedExit.isPresent() && OwnerWatchdog.hupOwned(layout.directory()))
+                    || OwnerWatchdog.hup(layout.directory())
                     || Signals.send("HUP", List.of(runsvdir.get().pid()));
             if (!sent) {
                 supervisors.forEach(WatchedProcess::destroy);

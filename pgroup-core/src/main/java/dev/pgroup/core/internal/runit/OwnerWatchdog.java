@@ -165,6 +165,20 @@ public final class OwnerWatchdog {
     }
 
     /**
+     * The group's watchdog as this JVM's lease knows it, when {@link #ownedExit} holds: its handle
+     * was made from the pid the watchdog itself wrote into the lease's answer, and as the
+     * launcher's child that pid cannot be another process's before the launcher has reaped it and
+     * reported its exit. No pid file, no {@code /proc} read.
+     */
+    static Optional<Supervisor.Watchdog> ownedWatchdog(Path groupDir) {
+        Lease lease = OWNED.get(groupDir);
+        if (lease == null || ownedExit(groupDir).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Supervisor.Watchdog(lease.watchdog(), lease.subreaper()));
+    }
+
+    /**
      * Asks the watchdog to send HUP to runsvdir through the group's lease, without looking at the
      * watchdog process first ({@link #ownedExit} said it runs); false if there is no lease or the
      * launcher is gone.

@@ -63,8 +63,15 @@ public final class Supervisor {
                 .flatMap(f -> Processes.findInGroup(f[0], f[1], layout.directory()));
     }
 
-    /** The group's watchdog, if it runs (verified as runsvdir is). */
+    /**
+     * The group's watchdog, if it runs: this JVM's own from its lease ({@link
+     * OwnerWatchdog#ownedWatchdog}), else from the pid file, verified as runsvdir is.
+     */
     public Optional<Watchdog> watchdog() {
+        Optional<Watchdog> owned = OwnerWatchdog.ownedWatchdog(layout.directory());
+        if (owned.isPresent()) {
+            return owned;
+        }
         return readPidFile(layout.watchdogPidFile()).flatMap(f -> Processes.findInGroup(f[0], f[1], layout.directory())
                 .map(h -> new Watchdog(h, f[2] == 1)));
     }
