@@ -16,6 +16,8 @@ import dev.pgroup.core.internal.state.GroupRegistry;
 import dev.pgroup.core.model.PGroupException;
 import dev.pgroup.core.model.ProcessStatus;
 import dev.pgroup.core.model.StartException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,6 +45,13 @@ public final class Group implements AutoCloseable {
     private RuntimeSettings settings;
 
     private boolean terminated;
+    /**
+     * Set by a stop of this object that finished without a problem, cleared by a start: terminate
+     * then knows the processes are gone, unless a start elsewhere (another Group object, another
+     * JVM) ran since, which it checks with the start lock and the pid files a start writes.
+     */
+    private boolean stoppedHere;
+
     private volatile Manifest known;
 
     private final boolean detached;
@@ -179,6 +188,7 @@ public final class Group implements AutoCloseable {
         }
         RuntimeSettings s = settings();
         Deadline deadline = Deadline.in(timeout);
+        stoppedHere = false;
         try (StartLock ignored = StartLock.acquire(layout, id, deadline)) {
             known = new GroupStart(id, layout, supervisor, registry, detached, this::stopProcesses)
                     .run(s, known(), deadline);
@@ -198,6 +208,7 @@ public final class Group implements AutoCloseable {
     public synchronized void stop() {
         checkNotTerminated();
         stopProcesses();
+        stoppedHere = true;
     }
 
     private void stopProcesses() {
@@ -245,6 +256,26 @@ public final class Group implements AutoCloseable {
     }
 
     /**
+     * Right after this object's own stop nothing runs, unless a start took the group since: one
+     * holds the start lock while it launches, and writes the pid files before it lets go. With the
+     * lock free and no pid file, the stop's re-reading of every process's status is skipped.
+     */
+    private void stopUnlessStillStopped() {
+        Optional<StartLock> lock = StartLock.tryAcquire(layout);
+        try {
+            boolean still = lock.isPresent()
+                    && !Files.exists(layout.runsvdirPidFile(), LinkOption.NOFOLLOW_LINKS)
+                    && !Files.exists(layout.watchdogPidFile(), LinkOption.NOFOLLOW_LINKS);
+            if (still) {
+                return;
+            }
+        } finally {
+            lock.ifPresent(StartLock::close);
+        }
+        stopSupervised();
+    }
+
+    /**
      * Stops the group if it runs, releases its ports and deletes its directory. Idempotent: a second
      * call does nothing. A group whose processes cannot be stopped keeps its files, its registry row
      * and its ports (this throws, and a later terminate or prune can finish); so does one whose dir
@@ -256,8 +287,9 @@ public final class Group implements AutoCloseable {
         }
         // The registry row goes with the files: clearing its runsvdir first (stopProcesses) would be
         // a second database transaction for nothing.
+        Runnable stop = stoppedHere ? this::stopUnlessStillStopped : this::stopSupervised;
         Optional<PGroupException> late =
-                new GroupTermination(id, layout, supervisor, registry, () -> stopSupervised(), environment).run();
+                new GroupTermination(id, layout, supervisor, registry, stop, environment).run();
         terminated = true;
         if (late.isPresent()) {
             throw late.get();

@@ -40,12 +40,15 @@ class WatchdogArchTest {
         Path script = Path.of("src/main/resources/dev/pgroup/core/internal/runit/owner-watchdog.pl")
                 .toAbsolutePath();
         // The watchdog run as the engine runs it, with /bin/true for runsvdir: it exits once its
-        // child has, and an END block prints what perl loaded on the way.
+        // child has, and prints what perl loaded on the way: at its exit_group(2) (a syscall of two
+        // arguments; perl's END blocks do not run then), or in an END block where it exits by exit.
+        String inc = "print STDERR 'INC:', join(',', sort keys %INC), qq(\\n)";
         Process p = new ProcessBuilder(
                         "perl",
                         "-e",
-                        "END { print STDERR 'INC:', join(',', sort keys %INC), qq(\\n) } my $s = shift; do $s;"
-                                + " die $@ if $@",
+                        "BEGIN { *CORE::GLOBAL::syscall = sub { " + inc + " if @_ == 2;"
+                                + " CORE::syscall($_[0], @_[1 .. $#_]) } }"
+                                + " END { " + inc + " } my $s = shift; do $s; die $@ if $@",
                         script.toString(),
                         "/bin/true",
                         tmp.toString(),
@@ -60,5 +63,29 @@ class WatchdogArchTest {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no INC line in: " + err));
         assertThat(loaded.substring(4).split(",")).containsExactlyInAnyOrder(script.toString(), "strict.pm");
+    }
+
+    @Test
+    void theWatchdogExitsWithStatusZeroWithoutPerlsGlobalDestruction(@TempDir Path tmp) throws Exception {
+        Path script = Path.of("src/main/resources/dev/pgroup/core/internal/runit/owner-watchdog.pl")
+                .toAbsolutePath();
+        // An END block and an object's DESTROY run in perl's exit, not after exit_group(2).
+        Process p = new ProcessBuilder(
+                        "perl",
+                        "-e",
+                        "package Probe; sub DESTROY { print STDERR qq(destroyed\\n) }"
+                                + " package main; our $probe = bless {}, 'Probe';"
+                                + " END { print STDERR qq(end\\n) } my $s = shift; do $s; die $@ if $@",
+                        script.toString(),
+                        "/bin/true",
+                        tmp.toString(),
+                        System.getProperty("os.arch"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).isZero();
+        assertThat(err).doesNotContain("end").doesNotContain("destroyed");
     }
 }

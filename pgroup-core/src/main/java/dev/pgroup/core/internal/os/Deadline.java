@@ -9,13 +9,18 @@ public final class Deadline {
     private final long end;
     private final Duration total;
 
-    private Deadline(Duration total) {
+    private Deadline(Duration total, long fromNanos) {
         this.total = total;
-        this.end = System.nanoTime() + total.toNanos();
+        this.end = fromNanos + total.toNanos();
     }
 
     public static Deadline in(Duration d) {
-        return new Deadline(d);
+        return new Deadline(d, System.nanoTime());
+    }
+
+    /** {@code d} after {@code fromNanos}, a {@link System#nanoTime} in the past (a signal's, say). */
+    public static Deadline after(long fromNanos, Duration d) {
+        return new Deadline(d, fromNanos);
     }
 
     public boolean passed() {

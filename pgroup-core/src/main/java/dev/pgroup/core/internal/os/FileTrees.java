@@ -2,6 +2,7 @@ package dev.pgroup.core.internal.os;
 
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +94,142 @@ public final class FileTrees {
         }
     }
 
+    /**
+     * Deletes the directory {@code root} with everything in it, {@code lastDir} (an entry of it) last
+     * and in it {@code lastNames} last of all: when something cannot be deleted, this throws before
+     * {@code lastNames} go, so they still mark what is left (a group's proof files). Every
+     * directory is opened once, relative to its parent, never through a symlink, and read once.
+     * Returns false, having deleted nothing, where the JDK has no {@link SecureDirectoryStream}
+     * (the caller's portable path), or when {@code root} is not a directory.
+     *
+     * @param dirNames names below that are expected to be directories: each is looked at, not
+     *     first tried as a file (see {@link #deleteEntry(SecureDirectoryStream, Path, boolean, Set)})
+     */
+    public static boolean deleteLast(Path root, Path lastDir, Set<Path> lastNames, Set<String> dirNames)
+            throws IOException {
+        DirectoryStream<Path> up = openParent(root);
+        if (!(up instanceof SecureDirectoryStream<Path> parent)) {
+            if (up != null) {
+                up.close();
+            }
+            return false;
+        }
+        try (parent) {
+            Path rootName = root.getFileName();
+            BasicFileAttributes attrs;
+            try {
+                attrs = parent.getFileAttributeView(rootName, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+            } catch (NoSuchFileException e) {
+                return true;
+            }
+            if (!attrs.isDirectory()) {
+                return false;
+            }
+            SecureDirectoryStream<Path> dir;
+            try {
+                dir = parent.newDirectoryStream(rootName, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return true;
+            }
+            try (dir) {
+                IOException failure = null;
+                boolean hasLast = false;
+                for (Path name : names(dir)) {
+                    if (name.equals(lastDir)) {
+                        hasLast = true;
+                        continue;
+                    }
+                    try {
+                        deleteEntry(dir, name, true, dirNames);
+                    } catch (IOException e) {
+                        failure = first(failure, e);
+                    }
+                }
+                if (hasLast) {
+                    deleteLastDir(dir, lastDir, lastNames, failure);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+            try {
+                parent.deleteDirectory(rootName);
+            } catch (NoSuchFileException e) {
+                // gone already
+            } catch (DirectoryNotEmptyException e) {
+                deleteDirectory(parent, rootName); // something appeared meanwhile: read it again
+            }
+        }
+        return true;
+    }
+
+    /** {@code lastDir} of {@link #deleteLast}; throws {@code failure} before {@code lastNames} go. */
+    private static void deleteLastDir(
+            SecureDirectoryStream<Path> dir, Path lastDir, Set<Path> lastNames, IOException failure)
+            throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = dir.getFileAttributeView(lastDir, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (!attrs.isDirectory()) {
+            if (failure != null) {
+                throw failure;
+            }
+            deleteEntry(dir, lastDir);
+            return;
+        }
+        SecureDirectoryStream<Path> last;
+        try {
+            last = dir.newDirectoryStream(lastDir, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        try (last) {
+            List<Path> names = names(last);
+            for (Path name : names) {
+                if (!lastNames.contains(name)) {
+                    try {
+                        deleteEntry(last, name);
+                    } catch (IOException e) {
+                        failure = first(failure, e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure; // the last names stay
+            }
+            for (Path name : names) {
+                if (lastNames.contains(name)) {
+                    deleteEntry(last, name);
+                }
+            }
+        }
+        try {
+            dir.deleteDirectory(lastDir);
+        } catch (NoSuchFileException e) {
+            // gone already
+        } catch (DirectoryNotEmptyException e) {
+            deleteDirectory(dir, lastDir); // something appeared meanwhile: read it again
+        }
+    }
+
+    /** The names in {@code dir}, read once. */
+    private static List<Path> names(SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> names = new ArrayList<>();
+        try {
+            for (Path entry : dir) {
+                names.add(entry.getFileName());
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return names;
+    }
+
     private static IOException first(IOException failure, IOException e) {
         if (failure == null) {
             return e;
@@ -115,6 +253,11 @@ public final class FileTrees {
 
     /** Deletes {@code name}, a directory in {@code parent}, with everything in it. */
     private static void deleteDirectory(SecureDirectoryStream<Path> parent, Path name) throws IOException {
+        deleteDirectory(parent, name, Set.of());
+    }
+
+    private static void deleteDirectory(SecureDirectoryStream<Path> parent, Path name, Set<String> dirNames)
+            throws IOException {
         SecureDirectoryStream<Path> dir;
         try {
             dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
@@ -122,7 +265,7 @@ public final class FileTrees {
             return;
         }
         try (dir) {
-            deleteContents(dir);
+            deleteContents(dir, dirNames);
         }
         try {
             parent.deleteDirectory(name);
@@ -132,12 +275,16 @@ public final class FileTrees {
     }
 
     private static void deleteContents(SecureDirectoryStream<Path> dir) throws IOException {
+        deleteContents(dir, Set.of());
+    }
+
+    private static void deleteContents(SecureDirectoryStream<Path> dir, Set<String> dirNames) throws IOException {
         try {
             for (Path entry : dir) {
                 // The iterator's paths are resolved against the directory's path; relative names
                 // make every call below relative to the open directory.
                 Path name = entry.getFileName();
-                deleteEntry(dir, name);
+                deleteEntry(dir, name, dirNames.contains(name.toString()), dirNames);
             }
         } catch (DirectoryIteratorException e) {
             throw e.getCause();
@@ -146,6 +293,31 @@ public final class FileTrees {
 
     /** Deletes {@code name} in {@code dir}: a file (or link) by one unlink, a directory with its contents. */
     private static void deleteEntry(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        deleteEntry(dir, name, false, Set.of());
+    }
+
+    /**
+     * As {@link #deleteEntry(SecureDirectoryStream, Path)}; a name the caller expects to be a
+     * directory ({@code likelyDir}) is looked at first (one {@code fstatat}, no symlink followed)
+     * instead of being tried as a file, whose failure costs a thrown exception as well.
+     *
+     * @param dirNames names expected to be directories below (runit's {@code supervise}, {@code log})
+     */
+    private static void deleteEntry(SecureDirectoryStream<Path> dir, Path name, boolean likelyDir, Set<String> dirNames)
+            throws IOException {
+        if (likelyDir) {
+            BasicFileAttributes attrs;
+            try {
+                attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+            } catch (NoSuchFileException e) {
+                return;
+            }
+            if (attrs.isDirectory()) {
+                deleteDirectory(dir, name, dirNames);
+                return;
+            }
+        }
         IOException notAFile;
         try {
             dir.deleteFile(name);
@@ -166,7 +338,7 @@ public final class FileTrees {
             throw notAFile;
         }
         try (sub) {
-            deleteContents(sub);
+            deleteContents(sub, dirNames);
         }
         try {
             dir.deleteDirectory(name);

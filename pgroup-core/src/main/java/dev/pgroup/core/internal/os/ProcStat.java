@@ -1,11 +1,9 @@
 package dev.pgroup.core.internal.os;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -49,36 +47,14 @@ public record ProcStat(long pid, char state, long parent, long startTicks) {
         return parse(pid, stat);
     }
 
-    /**
-     * A small {@code /proc} file in one read where it fits: open, fstat (the JDK's check that it is
-     * not a directory), read, close. {@link Files#readString} adds a second read for the end of
-     * file, which on a file the kernel generates per read says nothing new. A stream, not a
-     * {@code FileChannel}: a channel fails on an interrupted thread (ClosedByInterruptException),
-     * and an interrupted start or a stop must still see its processes.
-     */
+    /** A small {@code /proc} file in one read ({@link SmallFiles}). */
     static String readSmall(Path file) throws IOException {
         return new String(readSmallBytes(file), StandardCharsets.ISO_8859_1);
     }
 
     /** The bytes of a small {@code /proc} file, read as {@link #readSmall} does. */
     static byte[] readSmallBytes(Path file) throws IOException {
-        byte[] buf = new byte[1024];
-        int len = 0;
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
-            while (true) {
-                int n = in.read(buf, len, buf.length - len);
-                if (n < 0) {
-                    break;
-                }
-                len += n;
-                if (len == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
-                } else if (n > 0 && buf[len - 1] == '\n') {
-                    break; // stat(5) and the like are one line; the kernel hands it over whole
-                }
-            }
-        }
-        return Arrays.copyOf(buf, len);
+        return SmallFiles.read(file);
     }
 
     /** Parses stat(5); the command name in parentheses may hold spaces and ')', so fields count from the last ')'. */

@@ -121,15 +121,19 @@ public final class Processes {
     public static Optional<WatchedProcess> findSupervised(long pid, long startMillis, Path groupDir, Set<Long> roots) {
         Path dir = groupDir.toAbsolutePath().normalize();
         if (ProcStat.AVAILABLE) {
-            // The parent's pid is in the stat already read, and the stat is kept for the watch: a
-            // stop looks at the process with one read each time from here on.
-            return findLinux(pid, startMillis)
-                    .filter(f -> isOwnedByThisUser(f.handle()))
-                    .filter(f -> belongsTo(f.handle(), dir)
-                            || ProcessHandle.of(f.stat().parent())
+            // One stat read: state, start time (runit's record: this pid is that process) and
+            // parent. The checks after it go by pid; the stat is kept for the watch, so a stop looks
+            // at the process with one read each time from here on, and a handle is made only for a
+            // signal, and only while the process is still the one this read showed.
+            return ProcStat.read(pid)
+                    .filter(s -> !s.isZombie())
+                    .filter(s -> startMillis == 0 || Math.abs(s.startMillis() - startMillis) < 2000)
+                    .filter(s -> isOwnedByThisUser(pid))
+                    .filter(s -> belongsTo(pid, dir)
+                            || ProcessHandle.of(s.parent())
                                     .filter(p -> isGroupRunsv(p, dir, roots))
                                     .isPresent())
-                    .map(f -> WatchedProcess.verified(f.handle(), f.stat()));
+                    .map(WatchedProcess::verifiedByStat);
         }
         return find(pid, startMillis)
                 .filter(Processes::isOwnedByThisUser)
@@ -186,6 +190,40 @@ public final class Processes {
             }
         }
         return h.info().command();
+    }
+
+    /** {@link #isOwnedByThisUser(ProcessHandle)} by pid, on Linux: the owner of {@code /proc/PID}. */
+    private static boolean isOwnedByThisUser(long pid) {
+        try {
+            return Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid")
+                    .equals(SELF_UID.orElseThrow(() -> new IOException("no uid of /proc/self")));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // gone, or unreadable: not ours to signal
+        }
+    }
+
+    /** {@link #belongsTo(ProcessHandle, Path)} by pid, on Linux ({@code /proc}). */
+    private static boolean belongsTo(long pid, Path groupDir) {
+        try {
+            if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
+                    .startsWith(groupDir)) {
+                return true;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // The arguments may still name it.
+        }
+        String dir = groupDir.toString();
+        try {
+            byte[] raw = ProcStat.readSmallBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            for (String arg : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+                if (arg.equals(dir) || arg.startsWith(dir + "/")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            // Gone.
+        }
+        return false;
     }
 
     /** Same user as this JVM; a process whose user cannot be read is not ours to signal. */

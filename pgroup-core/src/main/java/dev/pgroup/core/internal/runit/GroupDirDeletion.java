@@ -16,11 +16,21 @@ import java.util.Set;
  * no longer recognises and never deletes.
  */
 public final class GroupDirDeletion {
+    /** Directories runsv makes in every service dir (and svlogd's service dir, {@code log}). */
+    private static final Set<String> RUNIT_DIRS = Set.of("supervise", "log");
+
     private GroupDirDeletion() {}
 
     /** Deletes the group dir, if there is one; never follows a symlink out of it. */
     public static void delete(GroupLayout layout) throws IOException {
         Path dir = layout.directory();
+        Path stateDir = layout.stateDir();
+        Set<Path> proofs = Set.of(layout.manifest(), layout.runtimeSettings(), layout.databaseRecord());
+        // Linux, macOS: each dir opened once, relative to its parent; runit's supervise and log dirs
+        // are known to be dirs, so none is first tried as a file.
+        if (FileTrees.deleteLast(dir, stateDir.getFileName(), names(proofs), RUNIT_DIRS)) {
+            return;
+        }
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -28,8 +38,6 @@ public final class GroupDirDeletion {
             Files.deleteIfExists(dir); // a symlink in its place: the link goes, never what it points to
             return;
         }
-        Path stateDir = layout.stateDir();
-        Set<Path> proofs = Set.of(layout.manifest(), layout.runtimeSettings(), layout.databaseRecord());
         // Each pass reads its dir once and deletes relative to it (FileTrees.deleteEntries).
         IOException failure = FileTrees.deleteEntries(dir, names(Set.of(stateDir)));
         if (Files.isDirectory(stateDir, LinkOption.NOFOLLOW_LINKS)) {

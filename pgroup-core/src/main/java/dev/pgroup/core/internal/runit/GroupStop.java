@@ -1,6 +1,7 @@
 package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.os.ProcStat;
 import dev.pgroup.core.internal.os.ProcessTree;
 import dev.pgroup.core.internal.os.Processes;
 import dev.pgroup.core.internal.os.Signals;
@@ -15,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -28,7 +30,10 @@ import java.util.Set;
  * each runsv as their parent. Each is verified before it is signalled (DESIGN.md, "Trust
  * boundaries"): runsvdir and the watchdog with {@link Processes#findInGroup}, a service with
  * {@link Processes#findSupervised} (the start time runit recorded, the uid, and its group dir or
- * its being a child of the group's verified runsv).
+ * its being a child of the group's verified runsv), a runsv by parentage: its parent is the
+ * verified runsvdir, which forks nothing but runsv and, alive after the read, cannot have had its
+ * pid reused. On Linux each of them costs one stat read, and a {@link ProcessHandle} (another) is
+ * made only for a process that gets a signal ({@link WatchedProcess#verifiedByStat}).
  *
  * <p>Orphans a service left (double-forked, {@code setsid}, forked in a TERM trap, a daemonizing
  * {@code redis-server}, the service of a runsv that was killed -9) are found without a table walk
@@ -51,15 +56,32 @@ final class GroupStop {
     private final GroupLayout layout;
     private final Optional<Watchdog> watchdog;
     private final Optional<ProcessHandle> runsvdir;
+    private final OptionalLong signalledNanos;
+    /** The exit of the watchdog this JVM's lease holds, if it is the group's subreaper (Linux). */
+    private final Optional<java.util.concurrent.CompletableFuture<Void>> ownedExit;
 
     /**
      * @param watchdog the group's watchdog, verified, if it runs
      * @param runsvdir the group's runsvdir, verified, if it runs
      */
     GroupStop(GroupLayout layout, Optional<Watchdog> watchdog, Optional<ProcessHandle> runsvdir) {
+        this(layout, watchdog, runsvdir, OptionalLong.empty());
+    }
+
+    /**
+     * @param signalledNanos when the group was already sent HUP ({@link OwnedGroupStop}), its
+     *     {@link System#nanoTime}: every stop timeout counts from then
+     */
+    GroupStop(
+            GroupLayout layout,
+            Optional<Watchdog> watchdog,
+            Optional<ProcessHandle> runsvdir,
+            OptionalLong signalledNanos) {
         this.layout = layout;
         this.watchdog = watchdog;
         this.runsvdir = runsvdir;
+        this.signalledNanos = signalledNanos;
+        this.ownedExit = OwnerWatchdog.ownedExit(layout.directory());
     }
 
     /**
@@ -82,11 +104,34 @@ final class GroupStop {
         // SIGKILLed still has them). One that has neither running exits on runsvdir's TERM.
         Set<WatchedProcess> supervisors = new LinkedHashSet<>();
         Set<Long> parents = new LinkedHashSet<>();
+        List<ProcStat> parentStats = new ArrayList<>();
+        List<ProcessHandle> unknownParents = new ArrayList<>();
         for (WatchedProcess h : concat(services.values(), loggers.values())) {
-            h.parent()
-                    .filter(p -> parents.add(p.pid())) // a service and its svlogd share their runsv
-                    .flatMap(p -> Processes.groupRunsv(p, layout.directory(), roots))
-                    .ifPresent(supervisors::add);
+            OptionalLong known = h.parentPid();
+            if (known.isPresent()) {
+                if (parents.add(known.getAsLong())) { // a service and its svlogd share their runsv
+                    ProcStat.read(known.getAsLong())
+                            .filter(s -> !s.isZombie())
+                            .ifPresentOrElse(s -> parentStats.add(s), () -> ProcessHandle.of(known.getAsLong())
+                                    .ifPresent(unknownParents::add));
+                }
+            } else {
+                h.parent().filter(p -> parents.add(p.pid())).ifPresent(unknownParents::add);
+            }
+        }
+        // A parent whose own parent is the group's runsvdir is one of its runsv: runsvdir forks
+        // nothing else. runsvdir still running after those reads (its handle's start-time check)
+        // means it was their parent when they were read, not a process that reused its pid.
+        boolean byParentage = runsvdir.isPresent() && runsvdir.get().isAlive();
+        for (ProcStat s : parentStats) {
+            if (byParentage && s.parent() == runsvdir.get().pid()) {
+                supervisors.add(WatchedProcess.verifiedByStat(s));
+            } else {
+                ProcessHandle.of(s.pid()).ifPresent(unknownParents::add);
+            }
+        }
+        for (ProcessHandle p : unknownParents) {
+            Processes.groupRunsv(p, layout.directory(), roots).ifPresent(supervisors::add);
         }
         if (watchdog.isEmpty()
                 && runsvdir.isEmpty()
@@ -96,8 +141,12 @@ final class GroupStop {
             return false;
         }
 
+        // After a HUP sent already (OwnedGroupStop), a runsvdir still here did not get it, and
+        // without one the runsv processes were not told: signalling again is harmless either way.
+        long signalled = signalledNanos.orElseGet(System::nanoTime);
         if (runsvdir.isPresent()) {
-            boolean sent = OwnerWatchdog.hup(layout.directory())
+            boolean sent = (ownedExit.isPresent() && OwnerWatchdog.hupOwned(layout.directory()))
+                    || OwnerWatchdog.hup(layout.directory())
                     || Signals.send("HUP", List.of(runsvdir.get().pid()));
             if (!sent) {
                 supervisors.forEach(WatchedProcess::destroy);
@@ -108,7 +157,7 @@ final class GroupStop {
 
         // Every stop_timeout counts from the signal, not from when the previous service was gone.
         Map<String, Deadline> deadlines = new LinkedHashMap<>();
-        services.keySet().forEach(p -> deadlines.put(p, Deadline.in(stopTimeouts.get(p))));
+        services.keySet().forEach(p -> deadlines.put(p, Deadline.after(signalled, stopTimeouts.get(p))));
         for (Map.Entry<String, WatchedProcess> e : services.entrySet()) {
             Deadline deadline = deadlines.get(e.getKey());
             WatchedProcess service = e.getValue();
@@ -120,11 +169,22 @@ final class GroupStop {
         // Nothing is left for runsv to supervise; it may sit in its 1 s back-off. Killing it closes
         // the log pipe, and svlogd writes what it has and exits on EOF.
         supervisors.stream().filter(WatchedProcess::isRunning).forEach(WatchedProcess::destroyForcibly);
+        // A subreaper watchdog exits once every process of the group is gone (OwnedGroupStop): its
+        // exit, reported by the launcher, replaces polling runsv, svlogd, runsvdir and the watchdog.
+        // When it does not come within svlogd's grace (a stray holds it or svlogd's pipe, the
+        // launcher died), they are polled, that grace spent already.
+        Duration loggerGrace = LOGGER_EOF_GRACE;
+        if (ownedExit.isPresent()) {
+            if (OwnedGroupStop.await(ownedExit.get(), LOGGER_EOF_GRACE)) {
+                return true;
+            }
+            loggerGrace = Duration.ZERO;
+        }
         Deadline.in(Duration.ofSeconds(5)).await(() -> supervisors.stream().noneMatch(WatchedProcess::isRunning), POLL);
 
         boolean subreaped = watchdog.map(Watchdog::subreaper).orElse(false);
         Optional<WatchedProcess> watchedDog = watchdog.map(w -> WatchedProcess.of(w.handle()));
-        boolean loggersDone = Deadline.in(LOGGER_EOF_GRACE)
+        boolean loggersDone = Deadline.in(loggerGrace)
                 .await(() -> loggers.values().stream().noneMatch(WatchedProcess::isRunning), POLL);
         boolean clean = loggersDone
                 && subreaped
@@ -145,7 +205,7 @@ final class GroupStop {
         watchedDog.ifPresent(w -> {
             // It exits once it has reaped its last child; a subreaper still here has a stray left.
             if (!Deadline.in(Duration.ofSeconds(2)).await(() -> !w.isRunning(), POLL)) {
-                ProcessTree.descendants(w.handle()).forEach(ProcessHandle::destroyForcibly);
+                ProcessTree.descendants(watchdog.get().handle()).forEach(ProcessHandle::destroyForcibly);
                 Deadline.in(Duration.ofSeconds(2)).await(() -> !w.isRunning(), POLL);
             }
         });

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -56,10 +57,16 @@ public final class OwnerWatchdog {
      * This JVM's hold on a group: the launcher keeps the group's pipe under {@code id}.
      *
      * @param watchdog the watchdog, once it answered; null before
+     * @param subreaper whether the watchdog is the group's child subreaper (Linux)
      */
-    private record Lease(WatchdogLauncher launcher, long id, ProcessHandle watchdog) {
+    private record Lease(WatchdogLauncher launcher, long id, ProcessHandle watchdog, boolean subreaper) {
         boolean holds() {
             return launcher.isAlive() && watchdog != null && watchdog.isAlive();
+        }
+
+        /** Completed once the launcher reaped the watchdog; empty when that is not known. */
+        Optional<CompletableFuture<Void>> exit() {
+            return launcher.exit(id);
         }
     }
 
@@ -89,7 +96,7 @@ public final class OwnerWatchdog {
         for (int attempt = 1; ; attempt++) {
             launcher = WatchdogLauncher.get();
             id = WatchdogLauncher.nextId();
-            OWNED.put(groupDir, new Lease(launcher, id, null));
+            OWNED.put(groupDir, new Lease(launcher, id, null, false));
             try {
                 answer = launcher.start(id, environment, runsvdir, groupDir, log, sockets.watchdogArguments());
                 break;
@@ -109,7 +116,8 @@ public final class OwnerWatchdog {
         if (PID.matcher(parts[0]).matches()) {
             // The watchdog answered: release, from here on, waits until it is gone.
             watchdog = ProcessHandle.of(Long.parseLong(parts[0]));
-            OWNED.put(groupDir, new Lease(launcher, id, watchdog.orElse(null)));
+            boolean subreaper = parts.length == 3 && parts[2].equals("1");
+            OWNED.put(groupDir, new Lease(launcher, id, watchdog.orElse(null), subreaper));
         }
         if (parts.length >= 3 && parts[1].equals("listen")) {
             // "PID listen <index> <message>": socket <index> could not be bound, and the watchdog exited.
@@ -144,6 +152,48 @@ public final class OwnerWatchdog {
         return lease != null && lease.holds();
     }
 
+    /**
+     * The exit of the group's watchdog, when this JVM owns the group through a launcher that still
+     * runs and the watchdog is the group's child subreaper, not yet reported gone: it completes
+     * once every process of the group is gone (the watchdog exits only when runsvdir has exited and
+     * it has no child left, and as a subreaper every orphan of the group is its child). Completes
+     * exceptionally when the launcher dies. No {@code /proc} read: the lease is the proof.
+     */
+    static Optional<CompletableFuture<Void>> ownedExit(Path groupDir) {
+        Lease lease = OWNED.get(groupDir);
+        if (lease == null
+                || lease.watchdog() == null
+                || !lease.subreaper()
+                || !lease.launcher().isAlive()) {
+            return Optional.empty();
+        }
+        return lease.exit().filter(f -> !f.isDone());
+    }
+
+    /**
+     * The group's watchdog as this JVM's lease knows it, when {@link #ownedExit} holds: its handle
+     * was made from the pid the watchdog itself wrote into the lease's answer, and as the
+     * launcher's child that pid cannot be another process's before the launcher has reaped it and
+     * reported its exit. No pid file, no {@code /proc} read.
+     */
+    static Optional<Supervisor.Watchdog> ownedWatchdog(Path groupDir) {
+        Lease lease = OWNED.get(groupDir);
+        if (lease == null || ownedExit(groupDir).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Supervisor.Watchdog(lease.watchdog(), lease.subreaper()));
+    }
+
+    /**
+     * Asks the watchdog to send HUP to runsvdir through the group's lease, without looking at the
+     * watchdog process first ({@link #ownedExit} said it runs); false if there is no lease or the
+     * launcher is gone.
+     */
+    static boolean hupOwned(Path groupDir) {
+        Lease lease = OWNED.get(groupDir);
+        return lease != null && lease.watchdog() != null && lease.launcher().hup(lease.id());
+    }
+
     /** Asks the watchdog to send HUP to runsvdir; false if this JVM has no watchdog for the group. */
     public static boolean hup(Path groupDir) {
         Lease lease = OWNED.get(groupDir);
@@ -174,6 +224,11 @@ public final class OwnerWatchdog {
             return;
         }
         ProcessHandle watchdog = lease.watchdog();
+        // The launcher forgets an exit once it reported it: no future left means reaped.
+        boolean reaped = lease.exit().map(CompletableFuture::isDone).orElse(true);
+        if (watchdog != null && reaped && lease.launcher().isAlive()) {
+            return; // the launcher reaped it and reported it: known gone, no /proc read
+        }
         if (watchdog != null && !Processes.isRunning(watchdog)) {
             // A stop waited for it to exit: the launcher closes a lease when it reaps its watchdog,
             // so the line would only queue behind every other stopping thread on the launcher's pipe.

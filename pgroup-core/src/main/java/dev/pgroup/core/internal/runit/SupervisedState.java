@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal.runit;
 
+import dev.pgroup.core.internal.os.SmallFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +41,7 @@ public record SupervisedState(Kind kind, long pid, boolean wantUp, Instant since
         Path supervise = serviceDir.resolve("supervise");
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(supervise.resolve("status"));
+            bytes = SmallFiles.read(supervise.resolve("status")); // one read(2): a stop reads 2 per process
         } catch (NoSuchFileException e) {
             Kind kind = Files.isDirectory(supervise) ? Kind.NO_STATUS : Kind.NEVER_SUPERVISED;
             return new SupervisedState(kind, 0, false, Instant.EPOCH);

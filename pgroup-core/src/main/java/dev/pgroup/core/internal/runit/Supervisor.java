@@ -63,8 +63,15 @@ public final class Supervisor {
                 .flatMap(f -> Processes.findInGroup(f[0], f[1], layout.directory()));
     }
 
-    /** The group's watchdog, if it runs (verified as runsvdir is). */
+    /**
+     * The group's watchdog, if it runs: this JVM's own from its lease ({@link
+     * OwnerWatchdog#ownedWatchdog}), else from the pid file, verified as runsvdir is.
+     */
     public Optional<Watchdog> watchdog() {
+        Optional<Watchdog> owned = OwnerWatchdog.ownedWatchdog(layout.directory());
+        if (owned.isPresent()) {
+            return owned;
+        }
         return readPidFile(layout.watchdogPidFile()).flatMap(f -> Processes.findInGroup(f[0], f[1], layout.directory())
                 .map(h -> new Watchdog(h, f[2] == 1)));
     }
@@ -179,7 +186,19 @@ public final class Supervisor {
         // GroupStop's waits would return at once, and the kills after them would be skipped.
         boolean interrupted = Thread.interrupted();
         try {
-            boolean anything = new GroupStop(layout, watchdog(), runsvdir()).stop(stopTimeouts);
+            // By the watchdog's exit where it can be (this JVM's group, Linux, nothing young),
+            // else, or for whatever is left after it, by polling with every process verified.
+            OwnedGroupStop.Outcome owned = OwnedGroupStop.tryStop(layout, stopTimeouts);
+            boolean anything = owned.gone()
+                    || new GroupStop(
+                                    layout,
+                                    watchdog(),
+                                    runsvdir(),
+                                    owned.signalled()
+                                            ? java.util.OptionalLong.of(owned.signalledNanos())
+                                            : java.util.OptionalLong.empty())
+                            .stop(stopTimeouts);
+            anything |= owned.signalled();
             OwnerWatchdog.release(layout.directory());
             // Containers run outside runit's reach: a killed client leaves its container running.
             java.util.Optional<String> containersLeft = ContainerRemoval.removeAll(layout, environment);

@@ -51,6 +51,9 @@ final class WatchdogLauncher {
     private final Map<Map<String, String>, Long> environments = new HashMap<>();
 
     private final Map<Long, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
+    /** Completed when the launcher reaps the watchdog of a request ("ID exit STATUS"), by id. */
+    private final Map<Long, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
+
     private volatile boolean alive = true;
 
     private WatchdogLauncher(Process process) {
@@ -95,6 +98,7 @@ final class WatchdogLauncher {
     String start(long id, Map<String, String> environment, Path runsvdir, Path groupDir, Path log, List<String> sockets)
             throws IOException {
         CompletableFuture<String> answer = expect(id);
+        exits.put(id, new CompletableFuture<>());
         StringBuilder line = new StringBuilder();
         synchronized (requests) {
             Long env = environments.get(environment);
@@ -124,6 +128,17 @@ final class WatchdogLauncher {
             write(line);
         }
         return await(id, answer);
+    }
+
+    /**
+     * Completes once the launcher has reaped the watchdog of request {@code id}: it answers "{@code
+     * ID exit STATUS}" for every watchdog it forked, and it is the watchdog's parent, so the answer
+     * says the watchdog is gone and cannot be mistaken for another process. Completes exceptionally
+     * when the launcher dies first (the exit is then unknown), and is empty for an id this
+     * launcher never started or whose exit was already reported.
+     */
+    java.util.Optional<CompletableFuture<Void>> exit(long id) {
+        return java.util.Optional.ofNullable(exits.get(id));
     }
 
     /** Sends "hup" to the group's watchdog; false when the launcher is gone. */
@@ -231,14 +246,21 @@ final class WatchdogLauncher {
                 if (space <= 0) {
                     continue;
                 }
-                CompletableFuture<String> answer;
+                long id;
                 try {
-                    answer = waiting.remove(Long.parseLong(line.substring(0, space)));
+                    id = Long.parseLong(line.substring(0, space));
                 } catch (NumberFormatException e) {
                     continue;
                 }
+                CompletableFuture<String> answer = waiting.remove(id);
                 if (answer != null) {
                     answer.complete(line.substring(space + 1));
+                }
+                if (line.startsWith("exit ", space + 1)) {
+                    CompletableFuture<Void> exit = exits.remove(id);
+                    if (exit != null) {
+                        exit.complete(null);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -265,6 +287,12 @@ final class WatchdogLauncher {
             CompletableFuture<String> answer = waiting.remove(id);
             if (answer != null) {
                 answer.completeExceptionally(new IOException("launcher gone"));
+            }
+        }
+        for (Long id : List.copyOf(exits.keySet())) {
+            CompletableFuture<Void> exit = exits.remove(id);
+            if (exit != null) {
+                exit.completeExceptionally(new IOException("launcher gone"));
             }
         }
     }

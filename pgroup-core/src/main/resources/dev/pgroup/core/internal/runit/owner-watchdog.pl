@@ -82,7 +82,7 @@ sub watchdog {
 
     while (!$teardown) {
         my $children_left = reap();
-        exit 0 if $runsvdir_exited && !$children_left;
+        quick_exit() if $runsvdir_exited && !$children_left;
         # After runsvdir is gone only a stop is finishing: look often, so the stopper's wait is short.
         my $timeout = $runsvdir_exited ? 0.01 : 0.5;
         if (!$stdin_open) {
@@ -107,6 +107,20 @@ sub watchdog {
 
     # The owner died, its start failed, or someone sent TERM: stop everything of the group.
     teardown();
+    quick_exit();
+}
+
+# Exits with status 0 by exit_group(2) where its number is known, else by exit. Perl's own exit
+# runs its global destruction, which walks and frees the interpreter's memory; in a watchdog forked
+# from the launcher those pages are shared with it, so each one touched is first copied. At a few
+# hundred groups stopping at once that was a tenth of a stop's CPU. Nothing is left to flush:
+# STDERR, the log, is unbuffered, and STDOUT writes there.
+sub quick_exit {
+    if ($^O eq 'linux') {
+        my %sys_exit_group = (x86_64 => 231, aarch64 => 94, i386 => 252, arm => 248);
+        my $arch = linux_arch();
+        syscall($sys_exit_group{$arch}, 0) if defined $arch;
+    }
     exit 0;
 }
 

@@ -77,4 +77,71 @@ class FileTreesTest {
         assertThat(outside.resolve("keep.txt")).hasContent("keep");
         assertThat(FileTrees.deleteEntries(tmp.resolve("never-was"), Set.of())).isNull();
     }
+
+    @Test
+    void deleteLastRemovesEverythingAndNothingALinkPointsToNorBlocksOnAFifoWhereADirIsExpected() throws Exception {
+        Path outside = outside();
+        Path root = tree(outside);
+        Files.createDirectories(root.resolve("state"));
+        Files.writeString(root.resolve("state/manifest"), "proof");
+        // Where a dir is expected: a link to a dir outside, and a FIFO (opening one for reading blocks).
+        Files.createDirectories(root.resolve("other"));
+        Files.createSymbolicLink(root.resolve("other/supervise"), outside);
+        new ProcessBuilder("mkfifo", root.resolve("other/log").toString())
+                .inheritIO()
+                .start()
+                .waitFor();
+
+        boolean done =
+                FileTrees.deleteLast(root, Path.of("state"), Set.of(Path.of("manifest")), Set.of("supervise", "log"));
+
+        assertThat(done).isTrue();
+        assertThat(root).doesNotExist();
+        assertThat(outside.resolve("keep.txt")).hasContent("keep");
+        assertThat(FileTrees.deleteLast(tmp.resolve("never-was"), Path.of("state"), Set.of(), Set.of()))
+                .isTrue();
+    }
+
+    @Test
+    void deleteLastLeavesALinkAsTheRootToTheCaller() throws Exception {
+        Path outside = outside();
+        Path link = Files.createSymbolicLink(tmp.resolve("root-link"), outside);
+
+        assertThat(FileTrees.deleteLast(link, Path.of("state"), Set.of(), Set.of()))
+                .isFalse();
+
+        assertThat(outside.resolve("keep.txt")).hasContent("keep");
+    }
+
+    @Test
+    void deleteLastKeepsTheLastNamesWhenAnEntryCannotBeDeleted() throws Exception {
+        Path outside = outside();
+        Path root = tree(outside);
+        Files.createDirectories(root.resolve("state"));
+        Files.writeString(root.resolve("state/manifest"), "proof");
+        Files.writeString(root.resolve("state/other"), "x");
+        // A mount point cannot be removed while mounted.
+        Path mounted = Files.createDirectories(root.resolve("redis/mnt"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mounted.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(mount.getInputStream().readAllBytes());
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs (needs root): " + out);
+        try {
+            IOException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    IOException.class,
+                    () -> FileTrees.deleteLast(
+                            root, Path.of("state"), Set.of(Path.of("manifest")), Set.of("supervise", "log")));
+
+            assertThat(failure).isNotNull();
+            assertThat(root.resolve("state/manifest")).hasContent("proof");
+            assertThat(root.resolve("state/other")).doesNotExist();
+            assertThat(root.resolve("redis/supervise")).doesNotExist();
+        } finally {
+            new ProcessBuilder("umount", mounted.toString()).start().waitFor();
+        }
+        assertThat(FileTrees.deleteLast(root, Path.of("state"), Set.of(Path.of("manifest")), Set.of()))
+                .isTrue();
+        assertThat(root).doesNotExist();
+    }
 }
