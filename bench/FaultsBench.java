@@ -214,7 +214,7 @@ public class FaultsBench {
             }
         }
         for (int port : ports) {
-            if (!PortLeases.isBindable(port)) {
+            if (!PortLeases.isUsable(port)) {
                 collided++;
                 System.out.println("  port " + port + " still taken");
             }
@@ -460,7 +460,7 @@ public class FaultsBench {
     static int portsTaken(Set<Integer> ports) {
         int n = 0;
         for (int port : ports) {
-            if (!PortLeases.isBindable(port)) {
+            if (!PortLeases.isUsable(port)) {
                 n++;
                 System.out.println("  port " + port + " still taken");
             }

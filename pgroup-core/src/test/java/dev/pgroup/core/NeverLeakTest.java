@@ -134,7 +134,7 @@ class NeverLeakTest {
         assertThat(leftovers.after(Duration.ofSeconds(1)))
                 .as("left after terminate")
                 .isEmpty();
-        assertThat(PortLeases.isBindable(port)).as("port %s free", port).isTrue();
+        assertThat(PortLeases.isUsable(port)).as("port %s free", port).isTrue();
     }
 
     @Test

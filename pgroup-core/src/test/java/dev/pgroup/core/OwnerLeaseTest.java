@@ -76,7 +76,7 @@ class OwnerLeaseTest {
             assertThat(report.actions()).anySatisfy(a -> assertThat(a).contains("removed group " + manifest.groupId()));
             assertThat(engine.leases().allLeasedPorts()).doesNotContainAnyElementsOf(ports);
             assertThat(manifest.directory()).doesNotExist();
-            ports.forEach(port -> assertThat(dev.pgroup.core.internal.state.PortLeases.isBindable(port))
+            ports.forEach(port -> assertThat(dev.pgroup.core.internal.state.PortLeases.isUsable(port))
                     .isTrue());
         }
     }

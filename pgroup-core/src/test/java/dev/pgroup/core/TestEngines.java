@@ -43,7 +43,7 @@ final class TestEngines {
         for (int first = top; first > 10_000; first -= n) {
             boolean free = true;
             for (int p = first; p < first + n && free; p++) {
-                free = dev.pgroup.core.internal.state.PortLeases.isBindable(p);
+                free = dev.pgroup.core.internal.state.PortLeases.isUsable(p);
             }
             if (free) {
                 return first;

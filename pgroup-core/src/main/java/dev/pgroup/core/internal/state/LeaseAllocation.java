@@ -118,7 +118,7 @@ final class LeaseAllocation {
                 }
                 // Whatever happens, the search skips it from now on, so each port is counted once.
                 taken.add(candidate);
-                if (!PortLeases.isBindable(candidate)) {
+                if (!PortLeases.isUsable(candidate)) {
                     heldByOtherPrograms++;
                     continue;
                 }
@@ -154,7 +154,7 @@ final class LeaseAllocation {
         int span = lastPort - firstPort + 1;
         return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
                 + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
-                + database + ", " + are(heldByOtherPrograms) + " in use by other programs, "
+                + database + ", " + are(heldByOtherPrograms) + " in use by other programs or refused on 127.0.0.1, "
                 + are(claimedByOtherDatabases) + " leased in other databases of yours, "
                 + are(claimedByOtherUsers) + " leased by other users of this machine, and the "
                 + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"

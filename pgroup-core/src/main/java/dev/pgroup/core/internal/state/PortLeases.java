@@ -1,8 +1,10 @@
 package dev.pgroup.core.internal.state;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -214,14 +216,39 @@ public final class PortLeases {
         });
     }
 
-    /** A port some other program listens on is skipped; SO_REUSEADDR so TIME_WAIT does not count. */
-    public static boolean isBindable(int port) {
+    /** 127.0.0.1, where the groups' processes listen and their tests connect. */
+    private static final InetAddress LOOPBACK = loopback();
+
+    /** A connect to a local port is refused at once or accepted into the backlog at once. */
+    private static final int PROBE_CONNECT_TIMEOUT_MS = 500;
+
+    /**
+     * Whether a group can use {@code port}: no other program listens on it (SO_REUSEADDR, so that
+     * TIME_WAIT does not count), and a connection to it on 127.0.0.1 is not refused. Some machines
+     * refuse local connections to a few ports whoever listens on them (a sandbox's own services, a
+     * host firewall: this machine refuses 21053 and 22092); a port like that would reach its group
+     * and fail every client. The probe's connection closes with a reset (linger 0), so it leaves
+     * no TIME_WAIT that a service without SO_REUSEADDR could trip over. About 40 us a port.
+     */
+    public static boolean isUsable(int port) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(port), 1);
+            try (Socket client = new Socket()) {
+                client.setSoLinger(true, 0);
+                client.connect(new InetSocketAddress(LOOPBACK, port), PROBE_CONNECT_TIMEOUT_MS);
+            }
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
         }
     }
 
