@@ -28,6 +28,10 @@ while (1) {
     my $pid = waitpid(-1, $deadline ? 1 : 0);    # 1 = WNOHANG once the command is gone
     if ($pid == $child) {
         $status = $? >> 8 || ($? & 127 ? 128 + ($? & 127) : 0);
+        # pgroup's watchdog launcher exits on its own once it reads EOF from the JVM that just
+        # exited: only what is still there a second later is left over.
+        my $grace = time() + 1;
+        select(undef, undef, undef, 0.02) while children() && time() < $grace && waitpid(-1, 1) >= 0;
         my @left = children();
         last unless @left;
         warn "subreaper: the command left " . scalar(@left) . " process(es): @left; TERM in 10 s\n";
