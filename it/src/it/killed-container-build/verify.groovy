@@ -26,12 +26,23 @@ def nested = { String name, List<String> goals ->
     pb.start()
 }
 def tail = { String name -> new File(here, "build-${name}.log").readLines().takeRight(40).join('\n') }
+// Both streams read to the end (Groovy's p.text closes stderr, which the failure message needs).
+// A listing that races a removal (the owner watchdog's, right after the kill) may fail with "No such
+// container" for the one removed meanwhile: the engine's word for "gone", so it is asked again.
 def docker = { List<String> args ->
-    def p = (['docker'] + args).execute()
-    def out = p.text
-    p.waitFor()
-    assert p.exitValue() == 0 : "docker ${args}: ${p.err.text}"
-    out.readLines().findAll { it.trim() }
+    for (int attempt = 1; ; attempt++) {
+        def p = (['docker'] + args).execute()
+        def out = new StringBuilder(), err = new StringBuilder()
+        p.waitForProcessOutput(out, err)
+        if (p.exitValue() == 0) {
+            return out.toString().readLines().findAll { it.trim() }
+        }
+        boolean gone = err.toString().contains('No such container')
+        if (gone && args[0] == 'rm') {
+            return [] // removed meanwhile: what rm was for
+        }
+        assert gone && attempt < 5 : "docker ${args} (exit ${p.exitValue()}): ${err}"
+    }
 }
 
 def marker = new File(target, 'it-running')
