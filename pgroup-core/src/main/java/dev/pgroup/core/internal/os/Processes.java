@@ -192,49 +192,27 @@ public final class Processes {
         return h.info().command();
     }
 
-    /** {@link #isOwnedByThisUser(ProcessHandle)} by pid, on Linux: the owner of {@code /proc/PID}. */
+    /** {@link #isOwnedByThisUser(ProcessHandle)} by pid, on Linux: a process whose user cannot be read is not ours. */
     private static boolean isOwnedByThisUser(long pid) {
-        try {
-            return Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid")
-                    .equals(SELF_UID.orElseThrow(() -> new IOException("no uid of /proc/self")));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false; // gone, or unreadable: not ours to signal
-        }
+        return procOwnedByThisUser(pid).orElse(false);
     }
 
-    /** {@link #belongsTo(ProcessHandle, Path)} by pid, on Linux ({@code /proc}). */
-    private static boolean belongsTo(long pid, Path groupDir) {
+    /** Whether {@code /proc/PID} (its owner is the process's effective uid) is this user's; empty when unreadable. */
+    private static Optional<Boolean> procOwnedByThisUser(long pid) {
         try {
-            if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
-                    .startsWith(groupDir)) {
-                return true;
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // The arguments may still name it.
+            return Optional.of(Files.getAttribute(Path.of("/proc", Long.toString(pid)), "unix:uid")
+                    .equals(SELF_UID.orElseThrow(() -> new IOException("no uid of /proc/self"))));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.empty();
         }
-        String dir = groupDir.toString();
-        try {
-            byte[] raw = ProcStat.readSmallBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            for (String arg : new String(raw, StandardCharsets.UTF_8).split("\0")) {
-                if (arg.equals(dir) || arg.startsWith(dir + "/")) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            // Gone.
-        }
-        return false;
     }
 
     /** Same user as this JVM; a process whose user cannot be read is not ours to signal. */
     static boolean isOwnedByThisUser(ProcessHandle h) {
         if (PROC) {
-            try {
-                // The real owner of /proc/PID is the process's effective uid; no name lookup needed.
-                return Files.getAttribute(Path.of("/proc", Long.toString(h.pid())), "unix:uid")
-                        .equals(SELF_UID.orElseThrow(() -> new IOException("no uid of /proc/self")));
-            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                // Fall through to the portable check.
+            Optional<Boolean> owned = procOwnedByThisUser(h.pid()); // no name lookup needed
+            if (owned.isPresent()) {
+                return owned.get();
             }
         }
         Optional<String> user = h.info().user();
@@ -249,35 +227,41 @@ public final class Processes {
      * costs an open, a stat, a read and a close.
      */
     static boolean belongsTo(ProcessHandle h, Path groupDir) {
-        if (PROC) {
-            try {
-                Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd"));
-                if (cwd.startsWith(groupDir)) {
-                    return true;
-                }
-            } catch (IOException | UnsupportedOperationException e) {
-                // The arguments may still name it.
-            }
-        }
-        String dir = groupDir.toString();
-        for (String arg : arguments(h)) {
-            if (arg.equals(dir) || arg.startsWith(dir + "/")) {
+        return PROC ? belongsTo(h.pid(), groupDir) : namesDir(arguments(h), groupDir);
+    }
+
+    /** {@link #belongsTo(ProcessHandle, Path)} by pid, on Linux ({@code /proc}). */
+    private static boolean belongsTo(long pid, Path groupDir) {
+        try {
+            if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
+                    .startsWith(groupDir)) {
                 return true;
             }
+        } catch (IOException | UnsupportedOperationException e) {
+            // The arguments may still name it.
         }
-        return false;
+        return namesDir(procArguments(pid), groupDir);
+    }
+
+    private static boolean namesDir(List<String> arguments, Path groupDir) {
+        String dir = groupDir.toString();
+        return arguments.stream().anyMatch(arg -> arg.equals(dir) || arg.startsWith(dir + "/"));
+    }
+
+    /** argv from {@code /proc/PID/cmdline}: exact, NUL-separated; empty once the process is gone. */
+    private static List<String> procArguments(long pid) {
+        try {
+            byte[] raw = ProcStat.readSmallBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** argv of the process: /proc on Linux (exact, NUL-separated), ProcessHandle.Info elsewhere. */
     static List<String> arguments(ProcessHandle h) {
         if (PROC) {
-            try {
-                byte[] raw = ProcStat.readSmallBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
-                String all = new String(raw, StandardCharsets.UTF_8);
-                return List.of(all.split("\0"));
-            } catch (IOException e) {
-                return List.of();
-            }
+            return procArguments(h.pid());
         }
         ProcessHandle.Info info = h.info();
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
