@@ -116,11 +116,8 @@ public final class FileTrees {
         }
         try (parent) {
             Path rootName = root.getFileName();
-            BasicFileAttributes attrs;
-            try {
-                attrs = parent.getFileAttributeView(rootName, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .readAttributes();
-            } catch (NoSuchFileException e) {
+            BasicFileAttributes attrs = attributesOf(parent, rootName);
+            if (attrs == null) {
                 return true;
             }
             if (!attrs.isDirectory()) {
@@ -153,13 +150,7 @@ public final class FileTrees {
                     throw failure;
                 }
             }
-            try {
-                parent.deleteDirectory(rootName);
-            } catch (NoSuchFileException e) {
-                // gone already
-            } catch (DirectoryNotEmptyException e) {
-                deleteDirectory(parent, rootName); // something appeared meanwhile: read it again
-            }
+            removeEmptied(parent, rootName);
         }
         return true;
     }
@@ -168,11 +159,8 @@ public final class FileTrees {
     private static void deleteLastDir(
             SecureDirectoryStream<Path> dir, Path lastDir, Set<Path> lastNames, IOException failure)
             throws IOException {
-        BasicFileAttributes attrs;
-        try {
-            attrs = dir.getFileAttributeView(lastDir, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .readAttributes();
-        } catch (NoSuchFileException e) {
+        BasicFileAttributes attrs = attributesOf(dir, lastDir);
+        if (attrs == null) {
             return;
         }
         if (!attrs.isDirectory()) {
@@ -208,12 +196,27 @@ public final class FileTrees {
                 }
             }
         }
+        removeEmptied(dir, lastDir);
+    }
+
+    /** Removes the directory {@code name} of {@code parent}, emptied just now; what appeared meanwhile goes too. */
+    private static void removeEmptied(SecureDirectoryStream<Path> parent, Path name) throws IOException {
         try {
-            dir.deleteDirectory(lastDir);
+            parent.deleteDirectory(name);
         } catch (NoSuchFileException e) {
             // gone already
         } catch (DirectoryNotEmptyException e) {
-            deleteDirectory(dir, lastDir); // something appeared meanwhile: read it again
+            deleteDirectory(parent, name); // read it again
+        }
+    }
+
+    /** {@code name}'s attributes in {@code dir}, no symlink followed (one {@code fstatat}); null when it is gone. */
+    private static BasicFileAttributes attributesOf(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        try {
+            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
@@ -306,11 +309,8 @@ public final class FileTrees {
     private static void deleteEntry(SecureDirectoryStream<Path> dir, Path name, boolean likelyDir, Set<String> dirNames)
             throws IOException {
         if (likelyDir) {
-            BasicFileAttributes attrs;
-            try {
-                attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .readAttributes();
-            } catch (NoSuchFileException e) {
+            BasicFileAttributes attrs = attributesOf(dir, name);
+            if (attrs == null) {
                 return;
             }
             if (attrs.isDirectory()) {
