@@ -6,6 +6,7 @@ import dev.pgroup.core.internal.GroupTermination;
 import dev.pgroup.core.internal.container.InFlightCreates;
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.LogTail;
+import dev.pgroup.core.internal.runit.ContainerPlan;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.GroupStatus;
 import dev.pgroup.core.internal.runit.Runit;
@@ -249,7 +250,7 @@ public final class Group implements AutoCloseable {
         }
         for (Manifest.ProcessInfo p : m.processes()) {
             if (p.image() != null) {
-                images.put(p.name(), p.imageId() != null && !p.imageId().isEmpty() ? p.imageId() : p.image());
+                images.put(p.name(), ContainerPlan.imageOf(p.image(), p.imageId()));
             }
         }
         return images;

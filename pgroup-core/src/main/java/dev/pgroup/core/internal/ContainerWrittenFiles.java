@@ -122,32 +122,11 @@ public final class ContainerWrittenFiles {
         } catch (IOException | UnsupportedOperationException e) {
             owner = Integer.toString(TrustedDirectory.currentUid());
         }
-        String image = p.imageId() != null && !p.imageId().isEmpty() ? p.imageId() : p.image();
-        ShortCommand run = ShortCommand.run(
-                client.get(),
-                environment,
-                RUN_TIMEOUT,
-                "run",
-                "--rm",
-                "--network",
-                "none",
-                "--user",
-                "0:0",
-                "--label",
-                ContainerPlan.GROUP_LABEL + "=" + groupId,
-                "--label",
-                ContainerPlan.DIR_LABEL + "=" + layout.directory(),
-                "--label",
-                ContainerPlan.UID_LABEL + "=" + TrustedDirectory.currentUid(),
-                "-v",
-                dir + ":" + dir,
-                "--entrypoint",
-                "chown",
-                image,
-                "-R",
-                "-h",
-                owner,
-                dir.toString());
+        String image = ContainerPlan.imageOf(p.image(), p.imageId());
+        List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--user", "0:0"));
+        args.addAll(ContainerPlan.labelArguments(groupId, layout.directory()));
+        args.addAll(List.of("-v", dir + ":" + dir, "--entrypoint", "chown", image, "-R", "-h", owner, dir.toString()));
+        ShortCommand run = ShortCommand.run(client.get(), environment, RUN_TIMEOUT, args.toArray(String[]::new));
         return run.ok()
                 ? Optional.empty()
                 : Optional.of("process '" + p.name() + "' (image " + p.image() + ") wrote there as its image's user,"

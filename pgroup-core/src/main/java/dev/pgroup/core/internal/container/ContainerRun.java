@@ -1,7 +1,6 @@
 package dev.pgroup.core.internal.container;
 
 import dev.pgroup.core.internal.definition.ContainerSpec;
-import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.ContainerPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,13 +57,7 @@ public final class ContainerRun {
         argv.add("--init");
         argv.add("--name");
         argv.add(containerName(groupId, process));
-        label(argv, ContainerPlan.GROUP_LABEL, groupId);
-        label(argv, ContainerPlan.DIR_LABEL, groupDir.toString());
-        label(
-                argv,
-                ContainerPlan.OWNER_LABEL,
-                Long.toString(ProcessHandle.current().pid()));
-        label(argv, ContainerPlan.UID_LABEL, Integer.toString(TrustedDirectory.currentUid()));
+        argv.addAll(ContainerPlan.labelArguments(groupId, groupDir));
         if (engine.name().equals("docker")) {
             // Podman has host.containers.internal on its own.
             argv.add("--add-host");
@@ -90,10 +83,5 @@ public final class ContainerRun {
     /** Unique on the engine: group ids are, and process names are unique in a group. */
     public static String containerName(String groupId, String process) {
         return groupId + "-" + process;
-    }
-
-    private static void label(List<String> argv, String key, String value) {
-        argv.add("--label");
-        argv.add(key + "=" + value);
     }
 }

@@ -2,7 +2,6 @@ package dev.pgroup.core.internal.container;
 
 import dev.pgroup.core.internal.os.Deadline;
 import dev.pgroup.core.internal.os.ShortCommand;
-import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.ContainerPlan;
 import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.internal.runit.SupervisedState;
@@ -104,21 +103,10 @@ public final class InFlightCreates {
 
     private java.util.Optional<String> settle(Suspect s, Deadline deadline) {
         while (true) {
-            ShortCommand claim = client(
-                    s,
-                    "create",
-                    "--name",
-                    s.name(),
-                    "--label",
-                    ContainerPlan.GROUP_LABEL + "=" + groupId,
-                    "--label",
-                    ContainerPlan.DIR_LABEL + "=" + layout.directory(),
-                    "--label",
-                    ContainerPlan.OWNER_LABEL + "=" + ProcessHandle.current().pid(),
-                    "--label",
-                    ContainerPlan.UID_LABEL + "=" + TrustedDirectory.currentUid(),
-                    s.image(),
-                    "true");
+            List<String> create = new ArrayList<>(List.of("create", "--name", s.name()));
+            create.addAll(ContainerPlan.labelArguments(groupId, layout.directory()));
+            create.addAll(List.of(s.image(), "true"));
+            ShortCommand claim = client(s, create.toArray(String[]::new));
             if (claim.ok()) {
                 ShortCommand rm = client(s, "rm", "-f", s.name());
                 return rm.ok()

@@ -1,5 +1,6 @@
 package dev.pgroup.core.internal.runit;
 
+import dev.pgroup.core.internal.os.TrustedDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,23 @@ public record ContainerPlan(Path engine, String name, String image, String image
     public static final String OWNER_LABEL = "dev.pgroup.owner";
     /** The label with the uid of the user who created the group: prune touches only the user's own. */
     public static final String UID_LABEL = "dev.pgroup.uid";
+
+    /**
+     * The {@code --label} arguments every container of the group carries, its own and the one-off
+     * ones pgroup runs for it: prune finds them by these and removes only what is left over.
+     */
+    public static List<String> labelArguments(String groupId, Path groupDir) {
+        return List.of(
+                "--label", GROUP_LABEL + "=" + groupId,
+                "--label", DIR_LABEL + "=" + groupDir,
+                "--label", OWNER_LABEL + "=" + ProcessHandle.current().pid(),
+                "--label", UID_LABEL + "=" + TrustedDirectory.currentUid());
+    }
+
+    /** The image a container process runs: its id where create recorded one (the tag may have moved since). */
+    public static String imageOf(String image, String imageId) {
+        return imageId != null && !imageId.isEmpty() ? imageId : image;
+    }
 
     /** Where start finds a process's engine and container name: {@code .pgroup/<process>.container}. */
     public static Path marker(GroupLayout layout, String process) {
