@@ -43,7 +43,9 @@ import java.util.stream.Stream;
  *       2 s as pgroup does, so runsvdir does not sleep its 1 s), {@code runsvdir -P} launched
  *       directly and {@code supervise/stat} polled until every service reads {@code run}; gone:
  *       one {@code kill -HUP} to all runsvdirs and a poll until every process of their trees has
- *       exited;
+ *       exited; "gone + rm" adds the {@code rm -rf} of those service dirs that a runit user's
+ *       teardown runs next, and that pgroup's terminate does (one rm per core), for a like-for-like
+ *       figure beside the issue's;
  *   <li><b>supervisord</b> (Debian's): one config per group, {@code supervisord -c} (it
  *       daemonizes), its XML-RPC {@code getAllProcessInfo} polled over its unix socket until the 3
  *       programs are RUNNING (what {@code supervisorctl status} asks; spawning supervisorctl, a
@@ -82,6 +84,7 @@ public class ScaleBench {
             int n,
             double readySec,
             double goneSec,
+            double goneDeletedSec,
             double cpuSec,
             double pssKbPerGroup,
             int treeProcesses,
@@ -157,8 +160,8 @@ public class ScaleBench {
             trial(m, 3);
         }
         List<Trial> trials = new ArrayList<>();
-        System.out.printf("  %-5s %-12s %8s %8s %8s %10s %6s %9s %11s %5s %6s%n",
-                "N", "mode", "ready s", "gone s", "cpu s", "PSS/group", "procs", "heap MB", "heap/group", "left",
+        System.out.printf("  %-5s %-12s %8s %8s %9s %8s %10s %6s %9s %11s %5s %6s%n",
+                "N", "mode", "ready s", "gone s", "+ rm s", "cpu s", "PSS/group", "procs", "heap MB", "heap/group", "left",
                 "on box");
         for (int r = 0; r < rounds; r++) {
             for (int n : sizes) {
@@ -166,8 +169,8 @@ public class ScaleBench {
                     Mode m = modes.get((i + r) % modes.size());
                     Trial t = trial(m, n);
                     trials.add(t);
-                    System.out.printf("  %-5d %-12s %8.2f %8.2f %8.2f %7.0f KB %6d %9.1f %8.1f KB %5d %6d%n",
-                            n, m.label(), t.readySec(), t.goneSec(), t.cpuSec(), t.pssKbPerGroup(),
+                    System.out.printf("  %-5d %-12s %8.2f %8.2f %9.2f %8.2f %7.0f KB %6d %9.1f %8.1f KB %5d %6d%n",
+                            n, m.label(), t.readySec(), t.goneSec(), t.goneDeletedSec(), t.cpuSec(), t.pssKbPerGroup(),
                             t.treeProcesses(), t.heapReadyMb(), t.heapRetainedKbPerGroup(), t.leftAfterGone(),
                             t.processesOnMachine());
                 }
@@ -238,7 +241,7 @@ public class ScaleBench {
         int left = tree.alive();
         tree.awaitReaped();
         double cpu = Cpu.seconds() - cpu0;
-        return new Trial(Mode.PGROUP, n, sec(ready - t0), sec(gone - stop), cpu, pss, tree.size(),
+        return new Trial(Mode.PGROUP, n, sec(ready - t0), sec(gone - stop), sec(gone - stop), cpu, pss, tree.size(),
                 heapReady, heapRetained, left, snap.size());
     }
 
@@ -278,15 +281,41 @@ public class ScaleBench {
             hup(runsvdirs);
             tree.awaitGone();
             long gone = System.nanoTime();
+            removeDirs(groups.stream().map(Group::directory).toList());
+            long deleted = System.nanoTime();
             tree.awaitReaped();
             double cpu = Cpu.seconds() - cpu0;
-            return new Trial(Mode.RUNIT, n, sec(ready - t0), sec(gone - stop), cpu, pss, tree.size(),
+            return new Trial(Mode.RUNIT, n, sec(ready - t0), sec(gone - stop), sec(deleted - stop), cpu, pss, tree.size(),
                     heapReady, heapRetained, 0, snap.size());
         } finally {
             all(groups.size(), i -> {
                 groups.get(i).terminate();
                 return null;
             }, x -> {});
+        }
+    }
+
+    /**
+     * What a runit user's teardown does after the stop, and what pgroup's terminate does too: the
+     * service dirs deleted, by {@code rm -rf}, one per core over a share of the dirs each. The groups
+     * are terminated afterwards, untimed, with nothing left to delete.
+     */
+    static void removeDirs(List<Path> dirs) throws IOException, InterruptedException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Process> rms = new ArrayList<>();
+        for (int c = 0; c < cores; c++) {
+            List<String> rm = new ArrayList<>(List.of("rm", "-rf", "--"));
+            for (int i = c; i < dirs.size(); i += cores) {
+                rm.add(dirs.get(i).toString());
+            }
+            if (rm.size() > 3) {
+                rms.add(new ProcessBuilder(rm).inheritIO().start());
+            }
+        }
+        for (Process p : rms) {
+            if (p.waitFor() != 0) {
+                throw new IOException("rm -rf of the runit baseline's service dirs failed: exit " + p.exitValue());
+            }
         }
     }
 
@@ -363,7 +392,7 @@ public class ScaleBench {
             long gone = System.nanoTime();
             tree.awaitReaped();
             double cpu = Cpu.seconds() - cpu0;
-            return new Trial(Mode.SUPERVISORD, n, sec(ready - t0), sec(gone - stop), cpu, pss,
+            return new Trial(Mode.SUPERVISORD, n, sec(ready - t0), sec(gone - stop), Double.NaN, cpu, pss,
                     tree.size(), heapReady, heapRetained, 0, snap.size());
         } finally {
             // Whatever failed above: no supervisord outlives the bench.
@@ -623,7 +652,10 @@ public class ScaleBench {
     static void summary(String label, List<Integer> sizes, List<Mode> modes, List<Trial> trials) {
         System.out.printf("== ratios (%s), medians over rounds: pgroup / baseline (target <= 1.3 for ready and gone"
                 + " against runit)%n", label);
-        System.out.printf("  %-5s %-12s %8s %8s %8s %10s%n", "N", "baseline", "ready", "gone", "cpu", "PSS");
+        // "gone + rm": pgroup's stop + terminate against the baseline's stop followed by an rm -rf of
+        // the same service dirs, which terminate deletes and runit's stop alone leaves.
+        System.out.printf("  %-5s %-12s %8s %8s %8s %10s %10s%n", "N", "baseline", "ready", "gone", "cpu", "PSS",
+                "gone + rm");
         for (int n : sizes) {
             Map<Mode, double[]> med = new HashMap<>();
             for (Mode m : modes) {
@@ -632,7 +664,8 @@ public class ScaleBench {
                     medianD(ts.stream().map(Trial::readySec).toList()),
                     medianD(ts.stream().map(Trial::goneSec).toList()),
                     medianD(ts.stream().map(Trial::cpuSec).toList()),
-                    medianD(ts.stream().map(Trial::pssKbPerGroup).toList())
+                    medianD(ts.stream().map(Trial::pssKbPerGroup).toList()),
+                    medianD(ts.stream().map(Trial::goneDeletedSec).toList())
                 });
             }
             double[] pg = med.get(Mode.PGROUP);
@@ -642,8 +675,9 @@ public class ScaleBench {
             for (Mode base : List.of(Mode.RUNIT, Mode.SUPERVISORD)) {
                 double[] b = med.get(base);
                 if (b != null) {
-                    System.out.printf("  %-5d %-12s %7.2fx %7.2fx %7.2fx %9.2fx%n",
-                            n, base.label(), pg[0] / b[0], pg[1] / b[1], pg[2] / b[2], pg[3] / b[3]);
+                    System.out.printf("  %-5d %-12s %7.2fx %7.2fx %7.2fx %9.2fx %s%n",
+                            n, base.label(), pg[0] / b[0], pg[1] / b[1], pg[2] / b[2], pg[3] / b[3],
+                            Double.isNaN(b[4]) ? "         -" : String.format("%9.2fx", pg[4] / b[4]));
                 }
             }
         }
