@@ -1,6 +1,6 @@
 import dev.pgroup.core.Group;
 import dev.pgroup.core.PGroupEngine;
-import dev.pgroup.core.internal.SeedCache;
+import dev.pgroup.core.internal.seed.SeedCache;
 import dev.pgroup.core.internal.os.TreeCopy;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.pgroup.core.internal.EngineDefaults;
 import dev.pgroup.core.internal.GroupCreation;
 import dev.pgroup.core.internal.GroupFinder;
 import dev.pgroup.core.internal.Housekeeping;
-import dev.pgroup.core.internal.SeedCache;
+import dev.pgroup.core.internal.seed.SeedCache;
 import dev.pgroup.core.internal.state.GroupRegistry;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.internal.state.StateDatabase;

@@ -25,6 +25,7 @@ class PackageLayoutTest {
     private static final String MODEL = "dev.pgroup.core.model";
     private static final String ORCHESTRATION = "dev.pgroup.core.internal";
     private static final String CONTAINER = "dev.pgroup.core.internal.container";
+    private static final String SEED = "dev.pgroup.core.internal.seed";
     private static final String START = "dev.pgroup.core.internal.start";
     private static final String RUNIT = "dev.pgroup.core.internal.runit";
     private static final String STATE = "dev.pgroup.core.internal.state";
@@ -43,11 +44,15 @@ class PackageLayoutTest {
 
     @ArchTest
     static final ArchRule apiUses =
-            mayUse(API, MODEL, ORCHESTRATION, CONTAINER, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
+            mayUse(API, MODEL, ORCHESTRATION, CONTAINER, SEED, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
 
     @ArchTest
     static final ArchRule orchestrationUses =
-            mayUse(ORCHESTRATION, MODEL, CONTAINER, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
+            mayUse(ORCHESTRATION, MODEL, CONTAINER, SEED, START, RUNIT, STATE, DEFINITION, OS, RUNTIME);
+
+    /** Seeds run a process of the definition (as its user: runit's chpst) and lease a port for it. */
+    @ArchTest
+    static final ArchRule seedUses = mayUse(SEED, MODEL, RUNIT, STATE, DEFINITION, OS);
 
     @ArchTest
     static final ArchRule containerUses = mayUse(CONTAINER, MODEL, RUNIT, DEFINITION, OS);

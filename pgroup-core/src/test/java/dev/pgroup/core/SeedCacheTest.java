@@ -3,8 +3,8 @@ package dev.pgroup.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pgroup.core.internal.SeedCache;
 import dev.pgroup.core.internal.os.Deadline;
+import dev.pgroup.core.internal.seed.SeedCache;
 import dev.pgroup.core.model.PGroupException;
 import dev.pgroup.core.model.SeedInfo;
 import java.io.IOException;

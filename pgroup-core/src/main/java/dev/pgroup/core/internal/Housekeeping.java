@@ -2,6 +2,7 @@ package dev.pgroup.core.internal;
 
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.Runit;
+import dev.pgroup.core.internal.seed.SeedCache;
 import dev.pgroup.core.internal.state.GroupRegistry;
 import dev.pgroup.core.internal.state.PortLeases;
 import dev.pgroup.core.model.SeedInfo;

@@ -1,4 +1,4 @@
-package dev.pgroup.core.internal;
+package dev.pgroup.core.internal.seed;
 
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.ProcessDefinition;

@@ -1,4 +1,4 @@
-package dev.pgroup.core.internal;
+package dev.pgroup.core.internal.seed;
 
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.TreeCopy;

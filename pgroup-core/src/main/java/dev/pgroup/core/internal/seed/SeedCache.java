@@ -1,4 +1,4 @@
-package dev.pgroup.core.internal;
+package dev.pgroup.core.internal.seed;
 
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
@@ -7,6 +7,7 @@ import dev.pgroup.core.internal.os.Accounts.Account;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.TreeCopy;
 import dev.pgroup.core.internal.os.TrustedDirectory;
+import dev.pgroup.core.internal.runit.ProcessUsers;
 import dev.pgroup.core.internal.state.Owner;
 import dev.pgroup.core.internal.state.OwnerLock;
 import dev.pgroup.core.internal.state.PortLeases;
@@ -69,7 +70,7 @@ public final class SeedCache {
      * Makes sure every seed of the definition is cached, running those that are not (under a lock,
      * so concurrent JVMs run each once); returns their keys by process name.
      */
-    Map<String, String> prepare(GroupDefinition definition, ProcessUsers users) {
+    public Map<String, String> prepare(GroupDefinition definition, ProcessUsers users) {
         Map<String, String> keys = new LinkedHashMap<>();
         for (ProcessDefinition p : definition.processes()) {
             if (p.seed() == null) {
@@ -99,7 +100,7 @@ public final class SeedCache {
      *
      * @return how the copy was made, "pool" or "copy"
      */
-    String place(String key, Path serviceDir) throws IOException {
+    public String place(String key, Path serviceDir) throws IOException {
         String how = "copy";
         if (!pool.take(key, serviceDir)) {
             TreeCopy.copy(store.seed(key), serviceDir);

@@ -1,4 +1,4 @@
-package dev.pgroup.core.internal;
+package dev.pgroup.core.internal.runit;
 
 import dev.pgroup.core.internal.definition.GroupDefinition;
 import dev.pgroup.core.internal.definition.ProcessDefinition;
@@ -6,7 +6,6 @@ import dev.pgroup.core.internal.os.Accounts;
 import dev.pgroup.core.internal.os.Accounts.Account;
 import dev.pgroup.core.internal.os.Executables;
 import dev.pgroup.core.internal.os.TrustedDirectory;
-import dev.pgroup.core.internal.runit.GroupLayout;
 import dev.pgroup.core.model.DefinitionException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ import java.util.Set;
  *   <li>{@code .logs} and {@code .pgroup} stay root's alone: svlogd runs as root.
  * </ul>
  */
-final class ProcessUsers {
+public final class ProcessUsers {
     private static final Set<PosixFilePermission> GROUP_PASS = PosixFilePermissions.fromString("rwx--x---");
 
     private final GroupDefinition definition;
@@ -55,12 +54,12 @@ final class ProcessUsers {
      * Checks every {@code user} of the definition: the account exists, and pgroup can run a process
      * as it (it is root, or the account is its own).
      */
-    static ProcessUsers check(GroupDefinition definition, Map<String, String> environment) {
+    public static ProcessUsers check(GroupDefinition definition, Map<String, String> environment) {
         return check(definition, environment, TrustedDirectory.currentUid());
     }
 
     /** @param me the uid pgroup runs as; a parameter so that a root test can ask for a user's view */
-    static ProcessUsers check(GroupDefinition definition, Map<String, String> environment, int me) {
+    public static ProcessUsers check(GroupDefinition definition, Map<String, String> environment, int me) {
         Map<String, Account> switched = new LinkedHashMap<>();
         for (ProcessDefinition p : definition.processes()) {
             if (p.user() == null) {
@@ -98,12 +97,12 @@ final class ProcessUsers {
     }
 
     /** The account {@code process} runs as, when it is not pgroup's own. */
-    Account switchedTo(String process) {
+    public Account switchedTo(String process) {
         return switched.get(process);
     }
 
     /** The words that run a command as the process's user: {@code chpst -u postgres}; none when not switched. */
-    List<String> commandPrefix(String process) {
+    public List<String> commandPrefix(String process) {
         Account a = switched.get(process);
         return a == null ? List.of() : List.of(chpst.toString(), "-u", a.name());
     }
@@ -112,7 +111,7 @@ final class ProcessUsers {
      * Opens the way to the process dirs: the base dir's search bit for others, and the group dir
      * to the users' groups (to others' search bit when the users have different groups).
      */
-    void openGroupDir(Path baseDir, GroupLayout layout) throws IOException {
+    public void openGroupDir(Path baseDir, GroupLayout layout) throws IOException {
         if (switched.isEmpty()) {
             return;
         }
@@ -141,7 +140,7 @@ final class ProcessUsers {
      * Hands a prepared process dir to its user: see the class comment. Runs after the service files
      * are written and before runsvdir starts it.
      */
-    void openProcessDir(ProcessDefinition p, Path serviceDir, Path workdir) throws IOException {
+    public void openProcessDir(ProcessDefinition p, Path serviceDir, Path workdir) throws IOException {
         Account a = switched.get(p.name());
         if (a == null) {
             return;
@@ -185,7 +184,7 @@ final class ProcessUsers {
         Files.setAttribute(serviceDir, "unix:mode", 01770, LinkOption.NOFOLLOW_LINKS);
     }
 
-    static void chown(Path path, Account a) throws IOException {
+    public static void chown(Path path, Account a) throws IOException {
         Files.setAttribute(path, "unix:uid", a.uid(), LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(path, "unix:gid", a.gid(), LinkOption.NOFOLLOW_LINKS);
     }
@@ -205,7 +204,7 @@ final class ProcessUsers {
     }
 
     /** Fails naming the first parent of {@code dir} that {@code a} cannot pass through. */
-    static void requireReachable(GroupDefinition definition, ProcessDefinition process, Account a, Path dir)
+    public static void requireReachable(GroupDefinition definition, ProcessDefinition process, Account a, Path dir)
             throws IOException {
         for (Path p = dir.toRealPath().getParent(); p != null; p = p.getParent()) {
             int uid = (Integer) Files.getAttribute(p, "unix:uid");

@@ -1,4 +1,4 @@
-package dev.pgroup.core.internal;
+package dev.pgroup.core.internal.runit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
