@@ -41,6 +41,19 @@ final class ChildJvm implements AutoCloseable {
         this(launcher, jvmOptions, System.getenv(), base, database, definition, groups, mode, more);
     }
 
+    /** A child run through {@code launcher}, with {@code environment}. */
+    ChildJvm(
+            List<String> launcher,
+            Map<String, String> environment,
+            Path base,
+            Path database,
+            Path definition,
+            int groups,
+            String mode)
+            throws IOException {
+        this(launcher, List.of(), environment, base, database, definition, groups, mode);
+    }
+
     private ChildJvm(
             List<String> launcher,
             List<String> jvmOptions,

@@ -8,6 +8,7 @@ import dev.pgroup.core.internal.definition.ProcessDefinition;
 import dev.pgroup.core.internal.os.DiskSpace;
 import dev.pgroup.core.internal.os.FilePermissions;
 import dev.pgroup.core.internal.os.FileTrees;
+import dev.pgroup.core.internal.os.HostName;
 import dev.pgroup.core.internal.os.TrustedDirectory;
 import dev.pgroup.core.internal.runit.ContainerRemoval;
 import dev.pgroup.core.internal.runit.GroupLayout;
@@ -51,9 +52,11 @@ public record GroupCreation(
         PortLeases leases,
         GroupRegistry registry) {
 
-    /** What a finished create made, for the engine to open as a {@code Group}. */
+    /** This host's name as group ids carry it: read once, never looked up in DNS ({@link HostName}). */
+    private static final String SHORT_HOST = GroupIds.shortHost(HostName.get());
+
     /**
-     * A created group.
+     * What a finished create made, for the engine to open as a {@code Group}.
      *
      * @param settings the runtime settings as written, and {@code manifest} the manifest as written:
      *     the group's handle starts from these instead of reading back the files just written
@@ -226,7 +229,7 @@ public record GroupCreation(
             throw new PGroupException("cannot create the base dir " + baseDir + ": " + e, e);
         }
         for (int attempt = 0; ; attempt++) {
-            Path dir = baseDir.resolve(GroupIds.next(name));
+            Path dir = baseDir.resolve(GroupIds.next(name, SHORT_HOST));
             try {
                 return FilePermissions.createPrivateDirectory(dir);
             } catch (FileAlreadyExistsException e) {
@@ -260,7 +263,7 @@ public record GroupCreation(
                                     p.container().image(),
                                     p.container().imageId()));
         }
-        return new Manifest(id, name, layout.directory(), GroupIds.host(), Instant.now(), processes);
+        return new Manifest(id, name, layout.directory(), SHORT_HOST, Instant.now(), processes);
     }
 
     /**
