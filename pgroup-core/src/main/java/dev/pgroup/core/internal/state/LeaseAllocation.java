@@ -155,7 +155,8 @@ final class LeaseAllocation {
         return "no free port left in " + firstPort + "-" + lastPort + " (" + span + " ports) for the " + wanted
                 + " port(s) of group " + groupId + ": " + are(leasedToOthers) + " leased to other groups in "
                 + database + ", " + are(heldByOtherPrograms) + " in use by other programs or refused on 127.0.0.1, "
-                + are(claimedByOtherDatabases) + " leased in other databases of yours, "
+                + are(claimedByOtherDatabases) + " leased in other databases of yours (or held by your running groups"
+                + " whose database was deleted), "
                 + are(claimedByOtherUsers) + " leased by other users of this machine, and the "
                 + found + " free one(s) were not enough; nothing was leased. Terminate old groups (pgroup prune"
                 + " cleans up after dead owners) or widen the port range";

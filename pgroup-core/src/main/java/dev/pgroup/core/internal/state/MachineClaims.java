@@ -115,6 +115,35 @@ public final class MachineClaims {
         return out;
     }
 
+    /**
+     * Whether our own claim of {@code port} among {@code names} is another lease's that still
+     * counts although no database of ours leases the port any more: the database that leased it was
+     * deleted or replaced ({@code rm -rf ~/.pgroup}) while its group ran. It counts while one of its
+     * keepers other than this JVM runs: the other JVM that leased it, or a detached group's watchdog
+     * or runsvdir. This JVM's own leftovers do not count: a test's temp database deleted with its
+     * leases in it frees them for this JVM's next engine.
+     */
+    boolean keptForAnotherLease(String[] names, int port, Path database, String group) {
+        String name = port + suffix;
+        if (!java.util.Arrays.asList(names).contains(name)) {
+            return false;
+        }
+        Path file = dir.resolve(name);
+        try {
+            if (!isOurs(file)) {
+                return false;
+            }
+            Optional<MachineClaimFile> claim = MachineClaimFile.read(file);
+            return claim.isPresent()
+                    && !claim.get().names(database, group)
+                    && claim.get().keepers().stream()
+                            .filter(k -> !java.util.Arrays.equals(k, ThisJvm.KEEPER))
+                            .anyMatch(k -> Processes.find(k[0], k[1]).isPresent());
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: the probe-bind still guards a port that is bound
+        }
+    }
+
     /** See {@link #TEST_PAUSE_AFTER_LISTING}. */
     static void pauseForTest() {
         String path = System.getProperty(TEST_PAUSE_AFTER_LISTING);

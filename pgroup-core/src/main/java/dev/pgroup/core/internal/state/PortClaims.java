@@ -102,7 +102,10 @@ public final class PortClaims {
     /** What {@link Session#claim} found. */
     public enum Outcome {
         CLAIMED,
-        /** Another database of this user leases the port. */
+        /**
+         * Another database of this user leases the port, or did until it was deleted or replaced
+         * while the group that leased it ran (see {@link MachineClaims#keptForAnotherLease}).
+         */
         OTHER_DATABASE,
         /** Another user of the machine holds a live claim of the port. */
         OTHER_USER
@@ -162,6 +165,9 @@ public final class PortClaims {
                     }
                     // Ours (our database does not lease the port, or the caller would not ask) or stale.
                     Files.delete(file);
+                }
+                if (machine.isPresent() && machine.get().keptForAnotherLease(machineListing, port, database, group)) {
+                    return Outcome.OTHER_DATABASE; // a running group's, whose database is gone
                 }
                 Files.writeString(file, ours.text(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 if (machine.isPresent() && !claimOnMachine(machine.get(), port, group, file)) {
